@@ -1,0 +1,1 @@
+//! Sources and extractors: turn files, directories, stdin and URLs into documents.
