@@ -66,21 +66,18 @@ impl Pipeline {
 
     /// Runs the document stages over one document.
     pub fn annotate(&self, doc: Document) -> AnalyzedDocument {
-        let mut ann = Annotations::default();
-        for stage in &self.document_stages {
-            stage.annotate(&doc, &mut ann);
-        }
-        AnalyzedDocument { doc, ann }
+        annotate(&self.document_stages, doc)
     }
 
     /// Annotates `docs` in parallel, appends them to the corpus and updates the corpus
     /// stages with just the new documents. Returns the indexes of the added documents.
     pub fn add(&mut self, corpus: &mut Corpus, docs: Vec<Document>) -> Range<usize> {
         let progress = progress_bar(docs.len());
+        let stages = &self.document_stages;
         let analyzed: Vec<AnalyzedDocument> = docs
             .into_par_iter()
             .map(|doc| {
-                let a = self.annotate(doc);
+                let a = annotate(stages, doc);
                 progress.inc(1);
                 a
             })
@@ -101,6 +98,14 @@ impl Pipeline {
         self.add(&mut corpus, docs);
         corpus
     }
+}
+
+fn annotate(stages: &[Box<dyn DocumentStage>], doc: Document) -> AnalyzedDocument {
+    let mut ann = Annotations::default();
+    for stage in stages {
+        stage.annotate(&doc, &mut ann);
+    }
+    AnalyzedDocument { doc, ann }
 }
 
 fn progress_bar(len: usize) -> ProgressBar {
