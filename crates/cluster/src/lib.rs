@@ -8,6 +8,12 @@ use std::ops::Range;
 #[derive(Debug, Default)]
 pub struct NearDuplicateDetector;
 
+impl NearDuplicateDetector {
+    pub fn new() -> Self {
+        NearDuplicateDetector
+    }
+}
+
 impl CorpusStage for NearDuplicateDetector {
     fn name(&self) -> &'static str {
         "near_duplicates"
@@ -19,6 +25,12 @@ impl CorpusStage for NearDuplicateDetector {
 /// Groups articles into event clusters and chains clusters into stories, incrementally.
 #[derive(Debug, Default)]
 pub struct EventClusterer;
+
+impl EventClusterer {
+    pub fn new() -> Self {
+        EventClusterer
+    }
+}
 
 impl CorpusStage for EventClusterer {
     fn name(&self) -> &'static str {

@@ -88,14 +88,20 @@ impl EvalReport {
     }
 
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.figures.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+        self.figures
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
     }
 
     /// The figures as one JSON object.
     pub fn json(&self) -> serde_json::Value {
         let mut figures = serde_json::Map::new();
         for (k, v) in &self.figures {
-            figures.insert(k.clone(), serde_json::json!((v * 10000.0).round() / 10000.0));
+            figures.insert(
+                k.clone(),
+                serde_json::json!((v * 10000.0).round() / 10000.0),
+            );
         }
         serde_json::json!({
             "task": self.task,
@@ -112,7 +118,11 @@ mod tests {
 
     #[test]
     fn prf_of_counts() {
-        let c = Counts { tp: 8, fp: 2, fn_: 8 };
+        let c = Counts {
+            tp: 8,
+            fp: 2,
+            fn_: 8,
+        };
         assert!((c.precision() - 0.8).abs() < 1e-9);
         assert!((c.recall() - 0.5).abs() < 1e-9);
         assert!((c.f1() - 0.6153846).abs() < 1e-6);
@@ -145,4 +155,147 @@ pub struct Task {
     /// Dataset path relative to the shared data folder (`../shared/data`).
     pub default_data: &'static str,
     pub run: fn(&std::path::Path, &EvalOptions) -> anyhow::Result<EvalReport>,
+}
+
+/// Finds the shared evaluation data: `$LAGEBILD_DATA`, else the first `shared/data` folder
+/// beside the current directory or one of its ancestors (the repo sits next to `shared/`).
+pub fn data_root() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("LAGEBILD_DATA") {
+        return Some(p.into());
+    }
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors()
+        .map(|a| a.join("shared/data"))
+        .find(|p| p.is_dir())
+}
+
+/// A dataset below the shared data root, or `None` after printing why a test is skipped.
+/// Tests that need data call this and return early on `None`: a skip, never a silent pass.
+pub fn dataset_for_test(relative: &str) -> Option<std::path::PathBuf> {
+    match data_root().map(|r| r.join(relative)) {
+        Some(p) if p.exists() => Some(p),
+        Some(p) => {
+            eprintln!("SKIPPED: evaluation data {} not found", p.display());
+            None
+        }
+        None => {
+            eprintln!("SKIPPED: no shared/data folder beside the repository (set LAGEBILD_DATA)");
+            None
+        }
+    }
+}
+
+/// Runs a task, prints its details, and the figures as one JSON object when `json` is set
+/// (always the last line of stdout). With `record`, replaces the task's block in that
+/// Markdown file (e.g. docs/EVALUATION.md) with the date, command and figures.
+pub fn execute(
+    task: &Task,
+    data: Option<&std::path::Path>,
+    opts: &EvalOptions,
+    json: bool,
+    record: Option<&std::path::Path>,
+) -> anyhow::Result<EvalReport> {
+    let data = match data {
+        Some(d) => d.to_path_buf(),
+        None => data_root()
+            .ok_or_else(|| {
+                anyhow::anyhow!("no shared/data folder found; pass --data or set LAGEBILD_DATA")
+            })?
+            .join(task.default_data),
+    };
+    if !data.exists() {
+        anyhow::bail!("data {} not found", data.display());
+    }
+    let report = (task.run)(&data, opts)?;
+    if !report.details.is_empty() {
+        println!("{}", report.details.trim_end());
+    }
+    for (name, value) in &report.figures {
+        println!("{name:>24}  {value:.4}");
+    }
+    println!("{:>24}  {}", "anchor", report.anchor);
+    if let Some(path) = record {
+        record_report(path, task, &report, opts)?;
+    }
+    if json {
+        println!("{}", report.json());
+    }
+    Ok(report)
+}
+
+fn record_report(
+    path: &std::path::Path,
+    task: &Task,
+    report: &EvalReport,
+    opts: &EvalOptions,
+) -> anyhow::Result<()> {
+    let verb = match task.kind {
+        TaskKind::Eval => "eval",
+        TaskKind::Bench => "bench",
+    };
+    let mut command = format!(
+        "lagebild {verb} {} --data {}",
+        task.name,
+        report.data.display()
+    );
+    if let Some(l) = opts.limit {
+        command.push_str(&format!(" --limit {l}"));
+    }
+    if opts.peer {
+        command.push_str(" --peer");
+    }
+    let date = jiff::Timestamp::now().to_string()[..10].to_string();
+    let begin = format!("<!-- {verb}:{}:begin -->", task.name);
+    let end = format!("<!-- {verb}:{}:end -->", task.name);
+    let mut block = format!(
+        "{begin}\n### `{verb} {}` — {date}\n\n{}\n\n`{command}`\n\n| figure | value |\n|---|---|\n",
+        task.name, task.about
+    );
+    for (name, value) in &report.figures {
+        block.push_str(&format!("| {name} | {value:.4} |\n"));
+    }
+    block.push_str(&format!("\nAnchor: {}\n", report.anchor));
+    if !report.details.is_empty() {
+        block.push_str(&format!("\n{}\n", report.details.trim_end()));
+    }
+    block.push_str(&end);
+    let old = std::fs::read_to_string(path).unwrap_or_else(|_| "# Evaluation\n".to_string());
+    let new = match (old.find(&begin), old.find(&end)) {
+        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &old[..b], &old[e + end.len()..]),
+        _ => format!("{}\n\n{block}\n", old.trim_end()),
+    };
+    std::fs::write(path, new)?;
+    Ok(())
+}
+
+/// Minimal command line for a crate's `examples/eval.rs`, so a stage can be evaluated
+/// without building the whole CLI: `eval TASK [--data PATH] [--limit N] [--peer] [--json] [--record FILE]`.
+pub fn example_main(tasks: Vec<Task>) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let names: Vec<&str> = tasks.iter().map(|t| t.name).collect();
+    let Some(name) = args.first() else {
+        eprintln!("usage: eval TASK [--data PATH] [--limit N] [--peer] [--json] [--record FILE]; tasks: {names:?}");
+        std::process::exit(2);
+    };
+    let Some(task) = tasks.iter().find(|t| t.name == name) else {
+        eprintln!("unknown task {name:?}; tasks: {names:?}");
+        std::process::exit(2);
+    };
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let opts = EvalOptions {
+        limit: value("--limit").and_then(|v| v.parse().ok()),
+        peer: args.iter().any(|a| a == "--peer"),
+    };
+    let data = value("--data").map(std::path::PathBuf::from);
+    let record = value("--record").map(std::path::PathBuf::from);
+    let json = args.iter().any(|a| a == "--json");
+    if let Err(e) = execute(task, data.as_deref(), &opts, json, record.as_deref()) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
 }

@@ -72,7 +72,11 @@ pub fn violations(doc: &Document, ann: &Annotations) -> Vec<String> {
     let mentions = ann.mentions.len();
     for r in &ann.roles {
         if r.mention >= mentions {
-            errors.push(format!("{}: role points at missing mention {}", doc.id(), r.mention));
+            errors.push(format!(
+                "{}: role points at missing mention {}",
+                doc.id(),
+                r.mention
+            ));
         }
     }
     errors
@@ -81,7 +85,11 @@ pub fn violations(doc: &Document, ann: &Annotations) -> Vec<String> {
 /// Panics with every violation listed; for tests.
 pub fn assert_evidence(doc: &Document, ann: &Annotations) {
     let errors = violations(doc, ann);
-    assert!(errors.is_empty(), "evidence invariant violated:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "evidence invariant violated:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[cfg(test)]

@@ -56,7 +56,9 @@ pub fn get(code: &str) -> Option<Language> {
 
 /// Data of a language, falling back to German, the first-class language.
 pub fn get_or_default(code: &str) -> Language {
-    get(code).or_else(|| get("de")).expect("German language data is embedded")
+    get(code)
+        .or_else(|| get("de"))
+        .expect("German language data is embedded")
 }
 
 #[cfg(test)]

@@ -30,6 +30,12 @@ pub fn tasks() -> Vec<Task> {
 #[derive(Debug, Default)]
 pub struct EntityResolver;
 
+impl EntityResolver {
+    pub fn new() -> Self {
+        EntityResolver
+    }
+}
+
 impl lagebild_core::CorpusStage for EntityResolver {
     fn name(&self) -> &'static str {
         "resolve"

@@ -33,13 +33,13 @@ impl Pipeline {
                 Box::new(lagebild_time::TemporalTagger::new()),
                 Box::new(lagebild_entities::EntityRecognizer::new()),
                 Box::new(lagebild_speech::QuoteExtractor::new()),
-                Box::new(lagebild_speech::EventExtractor::default()),
+                Box::new(lagebild_speech::EventExtractor::new()),
             ],
             corpus_stages: vec![
-                Box::new(lagebild_entities::EntityResolver::default()),
-                Box::new(lagebild_cluster::NearDuplicateDetector::default()),
-                Box::new(lagebild_cluster::EventClusterer::default()),
-                Box::new(lagebild_speech::ClaimLedger::default()),
+                Box::new(lagebild_entities::EntityResolver::new()),
+                Box::new(lagebild_cluster::NearDuplicateDetector::new()),
+                Box::new(lagebild_cluster::EventClusterer::new()),
+                Box::new(lagebild_speech::ClaimLedger::new()),
             ],
         }
     }

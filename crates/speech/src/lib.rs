@@ -30,6 +30,12 @@ pub fn tasks() -> Vec<Task> {
 #[derive(Debug, Default)]
 pub struct EventExtractor;
 
+impl EventExtractor {
+    pub fn new() -> Self {
+        EventExtractor
+    }
+}
+
 impl DocumentStage for EventExtractor {
     fn name(&self) -> &'static str {
         "events"
@@ -41,6 +47,12 @@ impl DocumentStage for EventExtractor {
 /// Groups statements of the same proposition and records each holder's stance.
 #[derive(Debug, Default)]
 pub struct ClaimLedger;
+
+impl ClaimLedger {
+    pub fn new() -> Self {
+        ClaimLedger
+    }
+}
 
 impl lagebild_core::CorpusStage for ClaimLedger {
     fn name(&self) -> &'static str {
