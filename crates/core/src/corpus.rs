@@ -100,6 +100,15 @@ pub struct NearDuplicate {
     pub similarity: f32,
 }
 
+/// Provenance of a group of copies: the most likely original and the documents derived from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CopyGroup {
+    /// Index into [`Corpus::docs`] of the likely original (earliest date, containment).
+    pub original: usize,
+    /// Derived documents with the share of their text found in the original (0–1).
+    pub derived: Vec<(usize, f32)>,
+}
+
 /// Everything lagebild knows about a set of documents.
 #[derive(Clone, Debug, Default)]
 pub struct Corpus {
@@ -109,6 +118,7 @@ pub struct Corpus {
     pub clusters: Vec<Cluster>,
     pub stories: Vec<Story>,
     pub near_duplicates: Vec<NearDuplicate>,
+    pub copies: Vec<CopyGroup>,
 }
 
 impl Corpus {

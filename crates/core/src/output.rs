@@ -22,6 +22,9 @@ pub struct Report {
     pub clusters: Vec<ClusterOut>,
     pub stories: Vec<StoryOut>,
     pub near_duplicates: Vec<NearDuplicateOut>,
+    /// Provenance of copies: which article is likely the original of which rewrites.
+    #[serde(default)]
+    pub copies: Vec<CopyGroupOut>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,6 +175,19 @@ pub struct NearDuplicateOut {
     pub a: DocRangeOut,
     pub b: DocRangeOut,
     pub similarity: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DerivedOut {
+    pub doc: String,
+    /// Share of the derived document's text found in the original.
+    pub containment: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CopyGroupOut {
+    pub original: String,
+    pub derived: Vec<DerivedOut>,
 }
 
 pub fn entity_id(i: usize) -> String {
@@ -389,6 +405,21 @@ impl Report {
             })
             .collect();
 
+        let copies = corpus
+            .copies
+            .iter()
+            .map(|g| CopyGroupOut {
+                original: doc_id(g.original),
+                derived: g
+                    .derived
+                    .iter()
+                    .map(|&(d, containment)| DerivedOut {
+                        doc: doc_id(d),
+                        containment,
+                    })
+                    .collect(),
+            })
+            .collect();
         Report {
             schema: SCHEMA.to_string(),
             documents,
@@ -400,6 +431,7 @@ impl Report {
             clusters,
             stories,
             near_duplicates,
+            copies,
         }
     }
 
