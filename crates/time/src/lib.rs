@@ -1,5 +1,9 @@
 //! Finds temporal expressions and gives them TIMEX3 values.
 
+mod event;
+
+pub use event::event_date;
+
 use lagebild_core::eval::Task;
 use lagebild_core::{Annotations, Document, DocumentStage};
 

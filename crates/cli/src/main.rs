@@ -1,0 +1,230 @@
+//! `lagebild`: turns a pile of news articles into one picture with evidence for every fact.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use lagebild_core::eval::{EvalOptions, Task, TaskKind};
+use lagebild_core::output::Report;
+use lagebild_ingest::{IngestOptions, Ingested};
+use lagebild_pipeline::Pipeline;
+use lagebild_render::Format;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "lagebild", version, about = "News intelligence: from a pile of articles to one picture with evidence")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse articles and write a dossier (Markdown, HTML) or the JSON contract.
+    Analyze {
+        /// Files, directories (recursive) or `-` for stdin: .txt, .jsonl, .html, feeds, WARC.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Md)]
+        format: OutputFormat,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// JSONL or CSV sidecar mapping document id → published, source, url, title.
+        #[arg(long)]
+        meta: Option<PathBuf>,
+    },
+    /// Score a capability on evaluation data; without TASK, list the tasks.
+    Eval(TaskArgs),
+    /// Measure throughput and memory of a capability; without TASK, list the benchmarks.
+    Bench(TaskArgs),
+    /// Train a model shipped with lagebild.
+    Train {
+        #[arg(value_enum)]
+        model: Model,
+        /// Training data (default: the shared GermEval 2014 dev split).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Where to write the model (default: the shipped model file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a `--format json` output against the contract and the evidence invariant.
+    Check { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct TaskArgs {
+    task: Option<String>,
+    /// Dataset (default: the task's folder under ../shared/data).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Print the figures as one JSON object on the last line of stdout.
+    #[arg(long)]
+    json: bool,
+    /// Only the first N items (a fast subset).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Also run the peer tool in the same command for a side-by-side comparison.
+    #[arg(long)]
+    peer: bool,
+    /// Record date, command and figures in this Markdown file (e.g. docs/EVALUATION.md).
+    #[arg(long)]
+    record: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Md,
+    Json,
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Model {
+    Ner,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze {
+            inputs,
+            format,
+            out,
+            meta,
+        } => analyze(&inputs, format, out, meta),
+        Command::Eval(args) => run_task(TaskKind::Eval, args),
+        Command::Bench(args) => run_task(TaskKind::Bench, args),
+        Command::Train { model, data, out } => train(model, data, out),
+        Command::Check { file } => check(&file),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lagebild: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn analyze(
+    inputs: &[String],
+    format: OutputFormat,
+    out: Option<PathBuf>,
+    meta: Option<PathBuf>,
+) -> Result<()> {
+    let opts = IngestOptions {
+        meta,
+        ..IngestOptions::default()
+    };
+    let mut docs = Vec::new();
+    let mut errors = 0;
+    for item in lagebild_ingest::read(inputs, &opts) {
+        match item {
+            Ingested::Document(d) => docs.push(d),
+            Ingested::Warning(w) => eprintln!("warning: {w}"),
+            Ingested::Error(e) => {
+                errors += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if docs.is_empty() {
+        bail!("nothing could be analysed ({errors} inputs failed)");
+    }
+    let corpus = Pipeline::standard().run(docs);
+    let format = match format {
+        OutputFormat::Md => Format::Markdown,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Html => Format::Html,
+    };
+    let rendered = lagebild_render::render(&corpus, format);
+    match out {
+        Some(path) => std::fs::write(&path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{rendered}"),
+    }
+    Ok(())
+}
+
+/// Every evaluation and benchmark the stage crates offer.
+fn all_tasks() -> Vec<Task> {
+    [
+        lagebild_ingest::tasks(),
+        lagebild_clean::tasks(),
+        lagebild_segment::tasks(),
+        lagebild_time::tasks(),
+        lagebild_entities::tasks(),
+        lagebild_speech::tasks(),
+        lagebild_cluster::tasks(),
+    ]
+    .concat()
+}
+
+fn run_task(kind: TaskKind, args: TaskArgs) -> Result<()> {
+    let tasks: Vec<Task> = all_tasks().into_iter().filter(|t| t.kind == kind).collect();
+    let Some(name) = args.task else {
+        for t in &tasks {
+            println!("{:<12} {}  (data: {})", t.name, t.about, t.default_data);
+        }
+        return Ok(());
+    };
+    let Some(task) = tasks.iter().find(|t| t.name == name) else {
+        let names: Vec<&str> = tasks.iter().map(|t| t.name).collect();
+        bail!("unknown task {name:?}; available: {}", names.join(", "));
+    };
+    let opts = EvalOptions {
+        limit: args.limit,
+        peer: args.peer,
+    };
+    lagebild_core::eval::execute(
+        task,
+        args.data.as_deref(),
+        &opts,
+        args.json,
+        args.record.as_deref(),
+    )?;
+    Ok(())
+}
+
+fn train(model: Model, data: Option<PathBuf>, out: Option<PathBuf>) -> Result<()> {
+    match model {
+        Model::Ner => {
+            let data = match data {
+                Some(d) => d,
+                None => lagebild_core::eval::data_root()
+                    .context("no shared/data folder found; pass --data")?
+                    .join("germeval2014/NER-de-dev.tsv"),
+            };
+            let out = out.unwrap_or_else(lagebild_entities::shipped_model_path);
+            let summary = lagebild_entities::train_ner(&data, &out)?;
+            println!("{summary}");
+        }
+    }
+    Ok(())
+}
+
+fn check(file: &PathBuf) -> Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let report: Report = serde_json::from_str(&text)
+        .with_context(|| format!("{} does not follow the lagebild/1 contract", file.display()))?;
+    let violations = report.violations();
+    for v in &violations {
+        eprintln!("{}: {v}", file.display());
+    }
+    if !violations.is_empty() {
+        bail!("{} violations of the contract", violations.len());
+    }
+    let spans = report.timexes.len()
+        + report.quotes.len()
+        + report.events.len()
+        + report.entities.iter().map(|e| e.mentions.len() + e.roles.len()).sum::<usize>();
+    println!(
+        "{}: contract lagebild/1 ok; {} documents, {} evidence spans checked",
+        file.display(),
+        report.documents.len(),
+        spans
+    );
+    Ok(())
+}
