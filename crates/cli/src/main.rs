@@ -196,7 +196,9 @@ fn train(model: Model, data: Option<PathBuf>, out: Option<PathBuf>) -> Result<()
                     .context("no shared/data folder found; pass --data")?
                     .join("germeval2014/NER-de-dev.tsv"),
             };
-            let out = out.unwrap_or_else(lagebild_entities::shipped_model_path);
+            let out = out.unwrap_or_else(|| {
+                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../entities/models/ner-de.bin"))
+            });
             let summary = lagebild_entities::train_ner(&data, &out)?;
             println!("{summary}");
         }

@@ -1,16 +1,60 @@
 //! Corpus stages over whole articles: near-duplicates, event clusters and story chains.
+//!
+//! The algorithms work on plain texts (modules [`neardup`], [`clustering`]) so that the corpus
+//! stages here and the million-article bench share one implementation.
 
-use lagebild_core::eval::Task;
-use lagebild_core::{Corpus, CorpusStage};
+pub mod analyze;
+pub mod bench;
+pub mod clustering;
+pub mod eval;
+pub mod minhash;
+pub mod neardup;
+
+use clustering::{similarity, ClusterConfig, Features, StreamClusterer};
+use lagebild_core::eval::{Task, TaskKind};
+use lagebild_core::{
+    AnalyzedDocument, Cluster, CopyGroup, Corpus, CorpusStage, DocSpan, EntityKind, NearDuplicate,
+    Span, Story,
+};
+use neardup::{DupConfig, DupIndex};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-/// Finds repeated and paraphrased passages within and across documents.
-#[derive(Debug, Default)]
-pub struct NearDuplicateDetector;
+/// Byte ranges of the boilerplate of a document, which the cluster stages ignore.
+fn boilerplate_bytes(d: &AnalyzedDocument) -> Vec<Range<usize>> {
+    d.ann
+        .boilerplate
+        .iter()
+        .map(|b| d.doc.index().bytes(b.span))
+        .collect()
+}
+
+/// Finds repeated and paraphrased passages within and across documents, and which document
+/// of a group of copies is the likely original.
+#[derive(Debug)]
+pub struct NearDuplicateDetector {
+    index: DupIndex,
+    /// Copy groups by the root document of their union-find set.
+    groups: BTreeMap<u32, CopyGroup>,
+}
+
+impl Default for NearDuplicateDetector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl NearDuplicateDetector {
     pub fn new() -> Self {
-        NearDuplicateDetector
+        Self::with_config(DupConfig::default())
+    }
+
+    pub fn with_config(cfg: DupConfig) -> Self {
+        NearDuplicateDetector {
+            index: DupIndex::new(cfg),
+            groups: BTreeMap::new(),
+        }
     }
 }
 
@@ -19,16 +63,194 @@ impl CorpusStage for NearDuplicateDetector {
         "near_duplicates"
     }
 
-    fn update(&mut self, _corpus: &mut Corpus, _added: Range<usize>) {}
+    fn update(&mut self, corpus: &mut Corpus, added: Range<usize>) {
+        // Documents the index has not seen yet (normally exactly `added`).
+        let todo = self.index.len()..added.end.max(self.index.len()).min(corpus.docs.len());
+        let cfg = self.index.config().clone();
+        let sketches: Vec<_> = corpus.docs[todo.clone()]
+            .par_iter()
+            .map(|d| {
+                let analyzer = analyze::Analyzer::for_language(d.doc.language());
+                neardup::sketch(analyzer, d.doc.text(), &boilerplate_bytes(d), &cfg)
+            })
+            .collect();
+        let whole = |corpus: &Corpus, doc: u32| DocSpan {
+            doc: doc as usize,
+            span: Span::new(0, corpus.docs[doc as usize].doc.len_chars()),
+        };
+        let part = |corpus: &Corpus, doc: u32, bytes: Range<usize>| DocSpan {
+            doc: doc as usize,
+            span: corpus.docs[doc as usize].doc.span_of_bytes(bytes),
+        };
+        let mut grouped = Vec::new();
+        for (i, sketch) in todo.zip(sketches) {
+            let found = self.index.add(sketch, corpus.docs[i].doc.meta.published);
+            for (other, similarity) in found.documents {
+                corpus.near_duplicates.push(NearDuplicate {
+                    a: whole(corpus, other),
+                    b: whole(corpus, found.doc),
+                    similarity,
+                });
+            }
+            for p in found.passages {
+                corpus.near_duplicates.push(NearDuplicate {
+                    a: part(corpus, p.other_doc, p.other_bytes),
+                    b: part(corpus, p.doc, p.bytes),
+                    similarity: p.similarity,
+                });
+            }
+            if found.grouped {
+                grouped.push(found.doc);
+            }
+        }
+        if grouped.is_empty() {
+            return;
+        }
+        let roots: Vec<u32> = grouped
+            .into_iter()
+            .map(|d| self.index.group_of(d))
+            .collect();
+        let stale: Vec<u32> = self
+            .groups
+            .keys()
+            .copied()
+            .filter(|&r| self.index.group_of(r) != r)
+            .collect();
+        for r in stale {
+            self.groups.remove(&r);
+        }
+        for root in roots {
+            if let Some(p) = self.index.provenance(root) {
+                let group = CopyGroup {
+                    original: p.original as usize,
+                    derived: p.derived.iter().map(|&(d, c)| (d as usize, c)).collect(),
+                };
+                self.groups.insert(root, group);
+            }
+        }
+        corpus.copies = self.groups.values().cloned().collect();
+    }
 }
 
 /// Groups articles into event clusters and chains clusters into stories, incrementally.
-#[derive(Debug, Default)]
-pub struct EventClusterer;
+#[derive(Debug)]
+pub struct EventClusterer {
+    inner: StreamClusterer,
+    /// Documents placed so far.
+    seen: usize,
+    /// Per cluster: the most central member so far and its similarity to the cluster.
+    central: Vec<(usize, f32)>,
+}
+
+impl Default for EventClusterer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Longest title taken from a sentence, in chars.
+const MAX_TITLE: usize = 160;
 
 impl EventClusterer {
     pub fn new() -> Self {
-        EventClusterer
+        Self::with_config(ClusterConfig::default())
+    }
+
+    pub fn with_config(cfg: ClusterConfig) -> Self {
+        EventClusterer {
+            inner: StreamClusterer::new(cfg),
+            seen: 0,
+            central: Vec::new(),
+        }
+    }
+
+    /// Passages of a document outside boilerplate.
+    fn passages(d: &AnalyzedDocument) -> Vec<Range<usize>> {
+        let skip = boilerplate_bytes(d);
+        neardup::passages(d.doc.text())
+            .into_iter()
+            .filter(|r| !skip.iter().any(|s| s.start < r.end && r.start < s.end))
+            .collect()
+    }
+
+    fn features(d: &AnalyzedDocument) -> Features {
+        let entities: Vec<u32> = d
+            .ann
+            .mentions
+            .iter()
+            .filter(|m| m.kind != EntityKind::Other)
+            .map(|m| match m.entity {
+                Some(e) => analyze::term_id(&format!("\u{1}entity{e}")),
+                None => analyze::term_id(&m.text.to_lowercase()),
+            })
+            .collect();
+        clustering::features(
+            analyze::Analyzer::for_language(d.doc.language()),
+            d.doc.text(),
+            &Self::passages(d),
+            d.meta_title(),
+            &entities,
+            d.doc.meta.published,
+        )
+    }
+
+    /// Title of a cluster: the headline of its most central member, else that member's
+    /// sentence closest to the cluster centroid.
+    fn title(&self, corpus: &Corpus, cluster: u32) -> String {
+        let d = &corpus.docs[self.central[cluster as usize].0];
+        if let Some(t) = d.meta_title() {
+            return t.trim().to_string();
+        }
+        let analyzer = analyze::Analyzer::for_language(d.doc.language());
+        let centroid = self.inner.cluster_profile(cluster);
+        let sentences: Vec<Range<usize>> = if d.ann.sentences.is_empty() {
+            Self::passages(d)
+        } else {
+            let skip = boilerplate_bytes(d);
+            d.ann
+                .sentences
+                .iter()
+                .map(|s| d.doc.index().bytes(*s))
+                .filter(|r| !skip.iter().any(|s| s.start < r.end && r.start < s.end))
+                .collect()
+        };
+        let text = d.doc.text();
+        sentences
+            .into_iter()
+            .take(12)
+            .map(|r| {
+                let f =
+                    clustering::features(analyzer, text, std::slice::from_ref(&r), None, &[], None);
+                (similarity(&self.inner.profile(&f), &centroid), r)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.start.cmp(&a.1.start)))
+            .map(|(_, r)| shorten(text[r].trim()))
+            .unwrap_or_default()
+    }
+}
+
+/// A sentence cut to [`MAX_TITLE`] chars at a word boundary.
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= MAX_TITLE {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(MAX_TITLE).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// Headline of a document, when it has one.
+trait MetaTitle {
+    fn meta_title(&self) -> Option<&str>;
+}
+
+impl MetaTitle for AnalyzedDocument {
+    fn meta_title(&self) -> Option<&str> {
+        self.doc
+            .meta
+            .title
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
     }
 }
 
@@ -37,10 +259,225 @@ impl CorpusStage for EventClusterer {
         "clusters"
     }
 
-    fn update(&mut self, _corpus: &mut Corpus, _added: Range<usize>) {}
+    fn update(&mut self, corpus: &mut Corpus, added: Range<usize>) {
+        let todo = self.seen..added.end.max(self.seen).min(corpus.docs.len());
+        self.seen = todo.end;
+        // Time order: undated documents keep their input order, ahead of dated ones.
+        let mut order: Vec<usize> = todo.clone().collect();
+        order.sort_by_key(|&i| corpus.docs[i].doc.meta.published);
+        let features: Vec<Features> = corpus.docs[todo.clone()]
+            .par_iter()
+            .map(Self::features)
+            .collect();
+        let mut touched = BTreeSet::new();
+        for i in order {
+            let p = self.inner.add(&features[i - todo.start]);
+            let c = p.cluster as usize;
+            if p.new_cluster {
+                corpus.clusters.push(Cluster {
+                    documents: vec![i],
+                    title: String::new(),
+                    first: None,
+                    last: None,
+                });
+                self.central.push((i, p.centrality));
+                if p.new_story {
+                    corpus.stories.push(Story {
+                        clusters: vec![c],
+                        title: String::new(),
+                    });
+                } else {
+                    corpus.stories[p.story as usize].clusters.push(c);
+                }
+            } else {
+                corpus.clusters[c].documents.push(i);
+                if p.centrality > self.central[c].1 {
+                    self.central[c] = (i, p.centrality);
+                }
+            }
+            touched.insert((p.story as usize, c));
+        }
+        for &(_, c) in &touched {
+            let (first, last) = self.inner.cluster_dates(c as u32);
+            let title = self.title(corpus, c as u32);
+            let cluster = &mut corpus.clusters[c];
+            cluster.first = first;
+            cluster.last = last;
+            cluster.title = title;
+        }
+        let stories: BTreeSet<usize> = touched.iter().map(|&(s, _)| s).collect();
+        for s in stories {
+            // A story is named after its largest cluster (the earliest among equals).
+            let title = corpus.stories[s]
+                .clusters
+                .iter()
+                .max_by_key(|&&c| (corpus.clusters[c].documents.len(), std::cmp::Reverse(c)))
+                .map(|&c| corpus.clusters[c].title.clone())
+                .unwrap_or_default();
+            corpus.stories[s].title = title;
+        }
+    }
 }
 
 /// Evaluation and benchmark tasks of this crate.
 pub fn tasks() -> Vec<Task> {
-    Vec::new()
+    vec![
+        Task {
+            name: "similarity",
+            kind: TaskKind::Eval,
+            about: "Same-story similarity of German news pairs (SemEval-2022 Task 8): Pearson r of lagebild's article similarity with −Overall, de-de and de-en",
+            default_data: "semeval2022-t8/pairs.csv",
+            run: eval::run_similarity,
+        },
+        Task {
+            name: "purity",
+            kind: TaskKind::Eval,
+            about: "The example articles streamed among 10kGNAD articles: their clusters must stay pure",
+            default_data: "10kgnad/articles.csv",
+            run: eval::run_purity,
+        },
+        Task {
+            name: "scale",
+            kind: TaskKind::Bench,
+            about: "A million synthetic articles from real German news sentences with edited copies: near-duplicate detection and clustering time, peak RSS, cost of one more article; --peer compares datasketch MinHashLSH",
+            default_data: "10kgnad/articles.csv",
+            run: bench::run_scale,
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lagebild_core::{Annotations, Document};
+
+    fn corpus(texts: &[&str]) -> Corpus {
+        Corpus {
+            docs: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| AnalyzedDocument {
+                    doc: Document::from_text(&format!("d{i}"), t),
+                    ann: Annotations::default(),
+                })
+                .collect(),
+            ..Corpus::default()
+        }
+    }
+
+    const REPORT: &str = "Der Stadtrat von Musterstadt hat am Montag den Neubau der Brücke über den Fluss beschlossen. Die Kosten von zwölf Millionen Euro trägt zum Teil das Land, wie Bürgermeisterin Anna Berger mitteilte. Baubeginn soll im Frühjahr sein, die alte Brücke wird gesperrt.";
+    const OTHER: &str = "Beim Heimspiel gegen den Tabellenführer verlor die Mannschaft von Trainer Klaus Weber deutlich mit null zu drei. Die Fans pfiffen nach dem Schlusspfiff, der Verein steht nun auf einem Abstiegsplatz der Liga.";
+
+    fn dated(c: &mut Corpus, i: usize, date: &str) {
+        c.docs[i].doc.meta.published = Some(date.parse().unwrap());
+    }
+
+    fn check_spans(c: &Corpus) {
+        for d in &c.docs {
+            lagebild_core::evidence::assert_evidence(&d.doc, &d.ann);
+        }
+        for n in &c.near_duplicates {
+            assert!(!c.slice(n.a).trim().is_empty() && !c.slice(n.b).trim().is_empty());
+            assert!((0.0..=1.0).contains(&n.similarity));
+        }
+    }
+
+    #[test]
+    fn copies_found_with_their_original() {
+        let edited = REPORT.replace("am Montag", "am vergangenen Montag");
+        let padded = format!("{REPORT}\nDie Opposition kritisierte den Beschluss als überhastet und forderte eine Bürgerbefragung.");
+        let mut c = corpus(&[&edited, OTHER, REPORT, &padded]);
+        dated(&mut c, 0, "2024-03-05");
+        dated(&mut c, 2, "2024-03-04");
+        let mut st = NearDuplicateDetector::new();
+        st.update(&mut c, 0..2);
+        assert!(c.near_duplicates.is_empty());
+        st.update(&mut c, 2..4);
+        check_spans(&c);
+        let pairs: Vec<(usize, usize)> = c
+            .near_duplicates
+            .iter()
+            .filter(|n| n.a.span.start == 0 && n.b.span.start == 0)
+            .map(|n| (n.a.doc, n.b.doc))
+            .collect();
+        assert!(pairs.contains(&(0, 2)) && !pairs.iter().any(|p| p.0 == 1 || p.1 == 1));
+        assert_eq!(c.copies.len(), 1);
+        // The earliest dated report is the original; the others derive from it.
+        assert_eq!(c.copies[0].original, 2);
+        let derived: Vec<usize> = c.copies[0].derived.iter().map(|d| d.0).collect();
+        assert_eq!(derived, [0, 3]);
+        assert!(c.copies[0].derived.iter().all(|d| d.1 > 0.5));
+    }
+
+    #[test]
+    fn repeated_passage_inside_one_article() {
+        let para = "Die Regierung in Lummerland kündigte neue Sanktionen gegen die Rüstungsindustrie des Nachbarlandes an, nachdem Satellitenbilder Raketenstellungen an der Grenze zeigten.";
+        let text = format!("{para}\n{OTHER}\n{para}\n[Anzeige]");
+        let mut c = corpus(&[&text]);
+        c.docs[0].ann.boilerplate.push(lagebild_core::Boilerplate {
+            span: Span::new(text.chars().count() - 9, text.chars().count()),
+            kind: "ad".into(),
+        });
+        let mut st = NearDuplicateDetector::new();
+        st.update(&mut c, 0..1);
+        check_spans(&c);
+        assert_eq!(c.near_duplicates.len(), 1);
+        let n = &c.near_duplicates[0];
+        assert_eq!((c.slice(n.a), c.slice(n.b)), (para, para));
+        assert!(c.copies.is_empty());
+    }
+
+    #[test]
+    fn clusters_grow_incrementally_with_titles() {
+        let edited = REPORT.replace("am Montag", "am vergangenen Montag");
+        let mut c = corpus(&[REPORT, OTHER]);
+        c.docs[0].doc.meta.title = Some("Neue Brücke beschlossen".into());
+        let mut st = EventClusterer::new();
+        st.update(&mut c, 0..2);
+        assert_eq!(c.clusters.len(), 2);
+        assert_eq!(c.clusters[0].title, "Neue Brücke beschlossen");
+        assert!(c.clusters[1].title.starts_with("Beim Heimspiel"));
+        c.docs.extend(corpus(&[&edited]).docs);
+        dated(&mut c, 2, "2024-03-05");
+        st.update(&mut c, 2..3);
+        assert_eq!(c.clusters[0].documents, [0, 2]);
+        assert_eq!(c.clusters[0].first, Some("2024-03-05".parse().unwrap()));
+        assert_eq!(c.stories.len(), 2);
+        assert_eq!(c.stories[0].clusters, [0]);
+        check_spans(&c);
+    }
+
+    #[test]
+    fn long_single_line_stays_linear() {
+        // 2 MB in debug builds keeps the test short; the code path is linear (capped LSH walks).
+        let text = REPORT.repeat(2 * 1024 * 1024 / REPORT.len());
+        let mut c = corpus(&[&text, REPORT]);
+        let mut st = NearDuplicateDetector::new();
+        st.update(&mut c, 0..2);
+        let mut ec = EventClusterer::new();
+        ec.update(&mut c, 0..2);
+        assert!(!c.clusters.is_empty() && c.clusters.len() <= 2);
+        assert!(c.near_duplicates.len() <= 6 * text.len() / 600);
+    }
+
+    #[test]
+    fn eval_floors_on_a_subset() {
+        let opts = lagebild_core::eval::EvalOptions {
+            limit: Some(150),
+            peer: false,
+        };
+        if let Some(pairs) = lagebild_core::eval::dataset_for_test("semeval2022-t8/pairs.csv") {
+            let r = eval::run_similarity(&pairs, &opts).unwrap();
+            let de = r.get("pearson_de_de").unwrap();
+            assert!(de >= 0.55, "de-de Pearson {de}");
+        }
+        if let Some(gnad) = lagebild_core::eval::dataset_for_test("10kgnad/articles.csv") {
+            let opts = lagebild_core::eval::EvalOptions {
+                limit: Some(300),
+                peer: false,
+            };
+            let r = eval::run_purity(&gnad, &opts).unwrap();
+            assert_eq!(r.get("purity"), Some(1.0));
+        }
+    }
 }

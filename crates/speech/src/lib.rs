@@ -1,63 +1,20 @@
-//! Finds direct and indirect quotations with their speakers.
+//! Who said what: quotations with speakers, typed events, and a claim ledger across sources.
+
+mod claims;
+mod eval;
+mod events;
+mod lexicon;
+mod quotes;
+mod text;
+
+pub use claims::ClaimLedger;
+pub use events::EventExtractor;
+pub use quotes::QuoteExtractor;
 
 use lagebild_core::eval::Task;
-use lagebild_core::{Annotations, Document, DocumentStage};
-
-/// Finds direct and indirect quotations with their speakers.
-#[derive(Debug, Default)]
-pub struct QuoteExtractor;
-
-impl QuoteExtractor {
-    pub fn new() -> Self {
-        QuoteExtractor
-    }
-}
-
-impl DocumentStage for QuoteExtractor {
-    fn name(&self) -> &'static str {
-        "quotes"
-    }
-
-    fn annotate(&self, _doc: &Document, _ann: &mut Annotations) {}
-}
 
 /// Evaluation and benchmark tasks of this crate.
 pub fn tasks() -> Vec<Task> {
-    Vec::new()
+    eval::tasks()
 }
 
-/// Finds typed events with actors and dates.
-#[derive(Debug, Default)]
-pub struct EventExtractor;
-
-impl EventExtractor {
-    pub fn new() -> Self {
-        EventExtractor
-    }
-}
-
-impl DocumentStage for EventExtractor {
-    fn name(&self) -> &'static str {
-        "events"
-    }
-
-    fn annotate(&self, _doc: &Document, _ann: &mut Annotations) {}
-}
-
-/// Groups statements of the same proposition and records each holder's stance.
-#[derive(Debug, Default)]
-pub struct ClaimLedger;
-
-impl ClaimLedger {
-    pub fn new() -> Self {
-        ClaimLedger
-    }
-}
-
-impl lagebild_core::CorpusStage for ClaimLedger {
-    fn name(&self) -> &'static str {
-        "claims"
-    }
-
-    fn update(&mut self, _corpus: &mut lagebild_core::Corpus, _added: std::ops::Range<usize>) {}
-}

@@ -23,7 +23,12 @@ pub fn event_date(doc: &Document, ann: &Annotations, span: Span) -> (Option<Stri
         .iter()
         .filter(|t| t.kind == TimexType::Date || t.kind == TimexType::Time)
         .filter(|t| sentence.contains(t.span) && !t.value.ends_with("_REF"))
-        .filter(|t| t.value.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'X' || b == b'B'))
+        .filter(|t| {
+            t.value
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_digit() || b == b'X' || b == b'B')
+        })
         .collect();
     let clause = clause_around(doc, sentence, span);
     let nearest = |within: Span| {
@@ -103,7 +108,9 @@ mod tests {
         );
         let meet = text.find("trafen").unwrap();
         assert_eq!(
-            event_date(&doc, &ann, Span::new(meet, meet + 6)).0.as_deref(),
+            event_date(&doc, &ann, Span::new(meet, meet + 6))
+                .0
+                .as_deref(),
             Some("2023-05-03")
         );
     }
@@ -111,8 +118,10 @@ mod tests {
     #[test]
     fn falls_back_to_publication_then_unknown() {
         let mut doc = Document::from_text("d", "Sie trafen sich. Am 3. Mai regnete es.");
-        let mut ann = Annotations::default();
-        ann.sentences = vec![Span::new(0, 16), Span::new(17, 38)];
+        let mut ann = Annotations {
+            sentences: vec![Span::new(0, 16), Span::new(17, 38)],
+            ..Annotations::default()
+        };
         ann.timexes.push(timex(&doc, 20, 26, "XXXX-05-03"));
         assert_eq!(
             event_date(&doc, &ann, Span::new(4, 10)),

@@ -1,0 +1,190 @@
+//! Text → hashed words and content terms, shared by every stage of this crate and its benches.
+//!
+//! Everything here works on plain `&str` so the corpus stages and the million-article bench run
+//! the same code. Words are hashed without allocating (case-folded char by char); content terms
+//! are stems of non-stop-words, hashed to `u32` to keep indexes compact.
+
+use lagebild_core::lang;
+use rustc_hash::FxHashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+/// Final avalanche (splitmix64), so that low and high bits of a hash are both usable.
+pub fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Case-insensitive hash of a word, without allocating.
+pub fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0;
+    if word.is_ascii() {
+        for b in word.bytes() {
+            h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(K);
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            h = (h.rotate_left(5) ^ u64::from(u32::from(c))).wrapping_mul(K);
+        }
+    }
+    mix(h)
+}
+
+/// Hash of an already-normalised string (a stem) as a compact term id.
+pub fn term_id(s: &str) -> u32 {
+    (word_hash(s) >> 32) as u32
+}
+
+/// Byte ranges of the words of `text`: runs of alphanumeric chars (hyphens split compounds).
+pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start: Option<usize> = None;
+    let mut chars = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    start = None;
+                    return Some(s..i);
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// Stop words and stemmer of one language, loaded once from `lang/<code>/cluster-*`.
+pub struct Analyzer {
+    stopwords: FxHashSet<u64>,
+    stemmer: Option<rust_stemmers::Stemmer>,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("stopwords", &self.stopwords.len())
+            .field("stemmer", &self.stemmer.is_some())
+            .finish()
+    }
+}
+
+fn algorithm(name: &str) -> Option<rust_stemmers::Algorithm> {
+    use rust_stemmers::Algorithm::*;
+    Some(match name {
+        "arabic" => Arabic,
+        "danish" => Danish,
+        "dutch" => Dutch,
+        "english" => English,
+        "finnish" => Finnish,
+        "french" => French,
+        "german" => German,
+        "greek" => Greek,
+        "hungarian" => Hungarian,
+        "italian" => Italian,
+        "norwegian" => Norwegian,
+        "portuguese" => Portuguese,
+        "romanian" => Romanian,
+        "russian" => Russian,
+        "spanish" => Spanish,
+        "swedish" => Swedish,
+        "tamil" => Tamil,
+        "turkish" => Turkish,
+        _ => return None,
+    })
+}
+
+impl Analyzer {
+    fn load(language: lang::Language) -> Self {
+        Analyzer {
+            stopwords: language
+                .lines("cluster-stopwords.txt")
+                .map(word_hash)
+                .collect(),
+            stemmer: language
+                .lines("cluster-stemmer.txt")
+                .find_map(algorithm)
+                .map(rust_stemmers::Stemmer::create),
+        }
+    }
+
+    /// The analyzer of a language (German data when the language has none), built once.
+    pub fn for_language(code: &str) -> &'static Analyzer {
+        static ALL: OnceLock<Vec<(&'static str, Analyzer)>> = OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            lang::available()
+                .map(|c| (c, Analyzer::load(lang::get_or_default(c))))
+                .collect()
+        });
+        let code = lang::get_or_default(code).code;
+        all.iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, a)| a)
+            .expect("every available language has an analyzer")
+    }
+
+    pub fn is_stopword(&self, word_hash: u64) -> bool {
+        self.stopwords.contains(&word_hash)
+    }
+
+    /// Appends the content terms of `text` (stems of words that are not stop words, numbers
+    /// as they are) to `out`; one entry per occurrence, in text order.
+    pub fn content_terms(&self, text: &str, out: &mut Vec<u32>) {
+        let mut lower = String::new();
+        for r in words(text) {
+            let w = &text[r];
+            if w.chars().count() < 2 || self.is_stopword(word_hash(w)) {
+                continue;
+            }
+            if w.bytes().any(|b| b.is_ascii_digit()) {
+                out.push(term_id(w));
+                continue;
+            }
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            match &self.stemmer {
+                Some(s) => out.push(term_id(&s.stem(&lower))),
+                None => out.push(term_id(&lower)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_on_punctuation_and_hyphens() {
+        let t = "Der Ukraine-Krieg, 12.000 Soldaten — „absurd“.";
+        let w: Vec<&str> = words(t).map(|r| &t[r]).collect();
+        assert_eq!(
+            w,
+            ["Der", "Ukraine", "Krieg", "12", "000", "Soldaten", "absurd"]
+        );
+        assert_eq!(words("").count(), 0);
+    }
+
+    #[test]
+    fn word_hash_folds_case() {
+        assert_eq!(word_hash("Südkorea"), word_hash("SÜDKOREA"));
+        assert_ne!(word_hash("Süd"), word_hash("Sud"));
+    }
+
+    #[test]
+    fn content_terms_drop_stop_words_and_stem() {
+        let a = Analyzer::for_language("de");
+        let mut x = Vec::new();
+        a.content_terms("Die Sanktionen und der Sanktion", &mut x);
+        assert_eq!(x.len(), 2);
+        assert_eq!(x[0], x[1], "inflected forms share a stem");
+        let mut y = Vec::new();
+        Analyzer::for_language("xx").content_terms("die und der", &mut y);
+        assert!(y.is_empty(), "unknown languages fall back to German data");
+    }
+}

@@ -1,0 +1,18 @@
+"""Peer for `eval extract --peer`: runs trafilatura on the given pages, prints JSON
+{"texts": [...], "seconds": extraction time}. Input: a JSON list of file paths on stdin."""
+import json
+import sys
+import time
+
+from trafilatura import extract
+
+paths = json.load(sys.stdin)
+texts = []
+seconds = 0.0
+for path in paths:
+    with open(path, "rb") as f:
+        data = f.read()
+    start = time.perf_counter()
+    texts.append(extract(data, include_comments=False, include_tables=True))
+    seconds += time.perf_counter() - start
+json.dump({"texts": texts, "seconds": seconds}, sys.stdout)

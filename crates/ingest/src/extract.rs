@@ -1,0 +1,594 @@
+//! Main-content extraction from HTML over html5ever (via `scraper`), plus title, author, date.
+//!
+//! The page is linearised into text blocks (paragraphs, headings, list items, cells, and text
+//! directly inside containers), skipping non-content elements and subtrees whose class, id or
+//! role names boilerplate (comments, sharing, navigation…; token lists in
+//! `lang/*/ingest-boilerplate-tokens.txt`). Blocks score by their non-link text; the score goes
+//! to the enclosing container and, halved, its parent. The best container and its strong
+//! siblings form the main content; link-heavy blocks inside it are dropped. If that leaves
+//! almost nothing (a page whose body carries a boilerplate class), extraction reruns without
+//! the class rules.
+
+use crate::dates::{date_in_url, parse_date};
+use ego_tree::NodeRef;
+use jiff::civil::Date;
+use scraper::{Html, Node};
+use std::sync::OnceLock;
+
+/// What extraction finds in a page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extracted {
+    /// Main text, one block (paragraph, heading, list item) per line.
+    pub text: String,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<Date>,
+    /// Canonical URL from `<link rel=canonical>` or `og:url`.
+    pub url: Option<String>,
+    /// Site name (`og:site_name`, JSON-LD publisher).
+    pub site_name: Option<String>,
+    /// `<html lang>`, a hint for language identification.
+    pub lang: Option<String>,
+}
+
+/// Extracts the main content and metadata of an HTML page. `page_url` (where the page came
+/// from) helps find a date in the URL when the page states none.
+pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
+    let doc = Html::parse_document(html);
+    let mut meta = MetaScan::default();
+    let page = Linearizer::new(true, &mut meta).run(doc.tree.root());
+    let mut text = select(&page);
+    if text.chars().count() < 200 {
+        let mut ignore = MetaScan::default();
+        let page = Linearizer::new(false, &mut ignore).run(doc.tree.root());
+        let retry = select(&page);
+        if retry.chars().count() > text.chars().count() * 2 {
+            text = retry;
+        }
+    }
+    let url = meta.url.clone().or_else(|| page_url.map(str::to_string));
+    let published = meta
+        .published
+        .or(meta.time_element)
+        .or_else(|| url.as_deref().and_then(date_in_url))
+        .or_else(|| page_url.and_then(date_in_url));
+    Extracted {
+        text,
+        title: meta.og_title.or(meta.title).map(|t| collapse(&t)),
+        author: meta.author.map(|a| collapse(&a)),
+        published,
+        url: meta.url,
+        site_name: meta.site_name,
+        lang: meta.lang,
+    }
+}
+
+/// Plain text of an HTML fragment (feed item content): every block on its own line, no
+/// content selection.
+pub fn fragment_text(html: &str) -> String {
+    let doc = Html::parse_fragment(html);
+    let mut ignore = MetaScan::default();
+    let page = Linearizer::new(false, &mut ignore).run(doc.tree.root());
+    page.blocks
+        .iter()
+        .filter(|b| !b.text.is_empty())
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Elements whose subtree never holds main text.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "video", "audio", "map", "button", "select", "option", "input", "textarea",
+    "label", "nav", "aside", "footer", "menu", "dialog", "title", "link", "meta",
+];
+
+/// Elements that start and end a text block.
+const BLOCK: &[&str] = &[
+    "address", "article", "blockquote", "body", "center", "dd", "details", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "html", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul", "caption", "legend",
+];
+
+/// Block elements that are themselves a paragraph-like unit (their container is the parent).
+const UNIT: &[&str] = &[
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "pre", "blockquote", "td", "th",
+    "figcaption", "caption",
+];
+
+/// Class/id/role tokens marking boilerplate subtrees, from every language's data file.
+struct Tokens {
+    exact: Vec<String>,
+    prefix: Vec<String>,
+}
+
+fn tokens() -> &'static Tokens {
+    static T: OnceLock<Tokens> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = Tokens {
+            exact: Vec::new(),
+            prefix: Vec::new(),
+        };
+        for code in lagebild_core::lang::available() {
+            let Some(lang) = lagebild_core::lang::get(code) else {
+                continue;
+            };
+            for line in lang.lines("ingest-boilerplate-tokens.txt") {
+                let line = line.to_ascii_lowercase();
+                match line.strip_suffix('*') {
+                    Some(p) => t.prefix.push(p.to_string()),
+                    None => t.exact.push(line),
+                }
+            }
+        }
+        t
+    })
+}
+
+/// Whether a class/id value names boilerplate: split into tokens at spaces, `-`, `_`.
+fn is_boilerplate_name(value: &str) -> bool {
+    let t = tokens();
+    value
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w = w.to_ascii_lowercase();
+            t.exact.iter().any(|e| *e == w) || t.prefix.iter().any(|p| w.starts_with(p.as_str()))
+        })
+}
+
+/// The linearised page: blocks in document order and the block elements above them.
+struct Page {
+    blocks: Vec<Block>,
+    table: Vec<Container>,
+}
+
+/// One linear text block.
+#[derive(Debug)]
+struct Block {
+    text: String,
+    /// Chars of text inside links.
+    link_chars: usize,
+    /// Innermost block element holding the text (index into the container table).
+    owner: u32,
+}
+
+/// A block element: its parent block element and whether it is a paragraph-like unit.
+#[derive(Clone, Copy, Debug)]
+struct Container {
+    parent: u32,
+    unit: bool,
+}
+
+/// Metadata found while walking the page.
+#[derive(Default)]
+struct MetaScan {
+    title: Option<String>,
+    og_title: Option<String>,
+    author: Option<String>,
+    published: Option<Date>,
+    time_element: Option<Date>,
+    url: Option<String>,
+    site_name: Option<String>,
+    lang: Option<String>,
+}
+
+impl MetaScan {
+    fn meta_tag(&mut self, el: &scraper::node::Element) {
+        let key = el
+            .attr("property")
+            .or_else(|| el.attr("name"))
+            .or_else(|| el.attr("itemprop"))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let Some(content) = el.attr("content").or_else(|| el.attr("datetime")) else {
+            return;
+        };
+        let content = content.trim();
+        if content.is_empty() {
+            return;
+        }
+        match key.as_str() {
+            "og:title" | "twitter:title" if self.og_title.is_none() => {
+                self.og_title = Some(content.to_string())
+            }
+            "author" | "article:author" | "dc.creator" | "sailthru.author" | "parsely-author"
+                if self.author.is_none() && !content.starts_with("http") =>
+            {
+                self.author = Some(content.to_string())
+            }
+            "og:url" if self.url.is_none() => self.url = Some(content.to_string()),
+            "og:site_name" if self.site_name.is_none() => {
+                self.site_name = Some(content.to_string())
+            }
+            "article:published_time" | "og:published_time" | "datepublished" | "date"
+            | "dc.date" | "dc.date.issued" | "dcterms.date" | "dcterms.created" | "pubdate"
+            | "publishdate" | "publish-date" | "publish_date" | "sailthru.date"
+            | "parsely-pub-date" | "article.published" | "date.published" | "og:pubdate"
+            | "article:published" | "last-modified-date" => {
+                if self.published.is_none() {
+                    self.published = parse_date(content);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn json_ld(&mut self, text: &str) {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text.trim()) else {
+            return;
+        };
+        self.json_ld_value(&value, 0);
+    }
+
+    fn json_ld_value(&mut self, v: &serde_json::Value, depth: usize) {
+        use serde_json::Value;
+        if depth > 8 {
+            return;
+        }
+        match v {
+            Value::Array(items) => items.iter().for_each(|i| self.json_ld_value(i, depth + 1)),
+            Value::Object(map) => {
+                if self.published.is_none() {
+                    if let Some(Value::String(d)) = map.get("datePublished") {
+                        self.published = parse_date(d);
+                    }
+                }
+                if self.author.is_none() {
+                    let name = |a: &Value| match a {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Object(o) => o.get("name").and_then(Value::as_str).map(str::to_string),
+                        _ => None,
+                    };
+                    self.author = match map.get("author") {
+                        Some(Value::Array(list)) => {
+                            let names: Vec<String> = list.iter().filter_map(name).collect();
+                            (!names.is_empty()).then(|| names.join(", "))
+                        }
+                        Some(a) => name(a),
+                        None => None,
+                    };
+                }
+                if self.og_title.is_none() {
+                    if let Some(Value::String(h)) = map.get("headline") {
+                        self.og_title = Some(h.clone());
+                    }
+                }
+                if let Some(g) = map.get("@graph") {
+                    self.json_ld_value(g, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Walks the DOM once (iteratively: deep nesting cannot overflow the stack) into blocks.
+struct Linearizer<'m> {
+    class_rules: bool,
+    meta: &'m mut MetaScan,
+    blocks: Vec<Block>,
+    table: Vec<Container>,
+    current: String,
+    current_links: usize,
+    /// Open containers (block elements), innermost last; 0 is the document.
+    containers: Vec<u32>,
+    link_depth: usize,
+    pre_depth: usize,
+}
+
+enum Step<'a> {
+    Open(NodeRef<'a, Node>),
+    Close { block: bool, link: bool, pre: bool },
+}
+
+impl<'m> Linearizer<'m> {
+    fn new(class_rules: bool, meta: &'m mut MetaScan) -> Self {
+        Linearizer {
+            class_rules,
+            meta,
+            blocks: Vec::new(),
+            table: vec![Container {
+                parent: 0,
+                unit: false,
+            }],
+            current: String::new(),
+            current_links: 0,
+            containers: vec![0],
+            link_depth: 0,
+            pre_depth: 0,
+        }
+    }
+
+    fn run(mut self, root: NodeRef<'_, Node>) -> Page {
+        let mut stack = vec![Step::Open(root)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Close { block, link, pre } => {
+                    if block {
+                        self.flush();
+                        self.containers.pop();
+                    }
+                    if link {
+                        self.link_depth -= 1;
+                    }
+                    if pre {
+                        self.pre_depth -= 1;
+                    }
+                }
+                Step::Open(node) => match node.value() {
+                    Node::Text(t) => self.text(t),
+                    Node::Element(el) => {
+                        let name = el.name();
+                        if name == "meta" {
+                            self.meta.meta_tag(el);
+                        }
+                        if name == "title" && self.meta.title.is_none() {
+                            let t: String = node
+                                .children()
+                                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                                .collect();
+                            self.meta.title = Some(t);
+                        }
+                        if name == "script"
+                            && el.attr("type").is_some_and(|t| t.contains("ld+json"))
+                        {
+                            let t: String = node
+                                .children()
+                                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                                .collect();
+                            self.meta.json_ld(&t);
+                        }
+                        self.element_meta(name, el);
+                        if self.skip(name, el) {
+                            continue;
+                        }
+                        if name == "br" {
+                            self.current.push('\n');
+                            continue;
+                        }
+                        let block = BLOCK.contains(&name);
+                        if block {
+                            self.flush();
+                            let id = self.table.len() as u32;
+                            self.table.push(Container {
+                                parent: *self.containers.last().unwrap_or(&0),
+                                unit: UNIT.contains(&name),
+                            });
+                            self.containers.push(id);
+                        }
+                        let link = name == "a";
+                        let pre = name == "pre";
+                        self.link_depth += link as usize;
+                        self.pre_depth += pre as usize;
+                        stack.push(Step::Close { block, link, pre });
+                        let children: Vec<_> = node.children().collect();
+                        stack.extend(children.into_iter().rev().map(Step::Open));
+                    }
+                    Node::Document | Node::Fragment => {
+                        let children: Vec<_> = node.children().collect();
+                        stack.extend(children.into_iter().rev().map(Step::Open));
+                    }
+                    _ => {}
+                },
+            }
+        }
+        self.flush();
+        Page {
+            blocks: self.blocks,
+            table: self.table,
+        }
+    }
+
+    fn element_meta(&mut self, name: &str, el: &scraper::node::Element) {
+        match name {
+            "html" if self.meta.lang.is_none() => self.meta.lang = el.attr("lang").map(str::to_string),
+            "link" if self.meta.url.is_none() && el.attr("rel") == Some("canonical") => {
+                self.meta.url = el.attr("href").map(str::to_string)
+            }
+            "time" if self.meta.time_element.is_none() => {
+                self.meta.time_element = el.attr("datetime").and_then(parse_date)
+            }
+            _ => {
+                if let Some(prop) = el.attr("itemprop") {
+                    if prop.eq_ignore_ascii_case("datePublished") && self.meta.published.is_none()
+                    {
+                        self.meta.published = el
+                            .attr("content")
+                            .or_else(|| el.attr("datetime"))
+                            .and_then(parse_date);
+                    }
+                }
+            }
+        }
+    }
+
+    fn skip(&self, name: &str, el: &scraper::node::Element) -> bool {
+        if SKIP.contains(&name) {
+            return true;
+        }
+        if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+            return true;
+        }
+        if let Some(style) = el.attr("style") {
+            let s = style.to_ascii_lowercase().replace(' ', "");
+            if s.contains("display:none") || s.contains("visibility:hidden") {
+                return true;
+            }
+        }
+        if let Some(role) = el.attr("role") {
+            if matches!(
+                role,
+                "navigation" | "complementary" | "contentinfo" | "banner" | "menu" | "menubar" | "dialog" | "alert"
+            ) {
+                return true;
+            }
+        }
+        if !self.class_rules || matches!(name, "html" | "body" | "main" | "article") {
+            return false;
+        }
+        el.attr("class").is_some_and(is_boilerplate_name)
+            || el.attr("id").is_some_and(is_boilerplate_name)
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.pre_depth > 0 {
+            self.current.push_str(t);
+            if self.link_depth > 0 {
+                self.current_links += t.chars().count();
+            }
+            return;
+        }
+        let mut first = true;
+        let starts_space = t.starts_with(char::is_whitespace);
+        for word in t.split_whitespace() {
+            if (!first || starts_space)
+                && !self.current.is_empty()
+                && !self.current.ends_with(['\n', ' '])
+            {
+                self.current.push(' ');
+            } else if first && !starts_space && self.current.ends_with(' ') {
+                // keep the space that ended the previous text node
+            }
+            first = false;
+            self.current.push_str(word);
+            if self.link_depth > 0 {
+                self.current_links += word.chars().count();
+            }
+        }
+        if t.ends_with(char::is_whitespace) && !self.current.is_empty() && !self.current.ends_with(['\n', ' ']) {
+            self.current.push(' ');
+        }
+    }
+
+    fn flush(&mut self) {
+        let raw = std::mem::take(&mut self.current);
+        let links = std::mem::take(&mut self.current_links);
+        let text = if self.pre_depth > 0 {
+            raw.trim_matches('\n').trim_end().to_string()
+        } else {
+            raw.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        if text.is_empty() {
+            return;
+        }
+        self.blocks.push(Block {
+            link_chars: links.min(text.chars().count()),
+            text,
+            owner: *self.containers.last().unwrap_or(&0),
+        });
+    }
+}
+
+/// Chooses the main-content blocks and joins them with newlines.
+fn select(page: &Page) -> String {
+    let blocks = &page.blocks;
+    let table = &page.table;
+    let mut score = vec![0f64; table.len()];
+    for b in blocks {
+        let len = b.text.chars().count();
+        if len < 25 {
+            continue;
+        }
+        let density = b.link_chars as f64 / len as f64;
+        if density > 0.5 {
+            continue;
+        }
+        let s = (1.0 + (len as f64 / 100.0).min(3.0) + b.text.matches(',').count() as f64)
+            * (1.0 - density);
+        // A paragraph-like unit scores for the element that holds it.
+        let mut c = b.owner;
+        if table[c as usize].unit {
+            c = table[c as usize].parent;
+        }
+        score[c as usize] += s;
+        if c != 0 {
+            score[table[c as usize].parent as usize] += s / 2.0;
+        }
+    }
+    let Some(best) = (0..table.len()).max_by(|&a, &b| score[a].total_cmp(&score[b])) else {
+        return String::new();
+    };
+    if score[best] == 0.0 {
+        return String::new();
+    }
+    // Containers are numbered in document order, parents first: one pass marks the subtree.
+    let mut inside = vec![false; table.len()];
+    for c in 1..table.len() {
+        inside[c] = c == best || inside[table[c].parent as usize];
+    }
+    inside[0] = best == 0;
+    let out: Vec<&str> = blocks
+        .iter()
+        .filter(|b| inside[b.owner as usize])
+        .filter(|b| {
+            let len = b.text.chars().count();
+            (b.link_chars as f64) < 0.5 * len as f64 || len > 300
+        })
+        .map(|b| b.text.as_str())
+        .collect();
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_without_boilerplate() {
+        let html = r#"<html lang="de"><head><title>Titel | Seite</title>
+            <meta property="og:title" content="Der Titel">
+            <meta property="article:published_time" content="2023-09-22T10:00:00+02:00">
+            <meta name="author" content="Erika Muster">
+            </head><body>
+            <nav><a href="/">Start</a> <a href="/politik">Politik</a></nav>
+            <div class="content"><article>
+              <h1>Der Titel</h1>
+              <p>Erster Absatz mit genug Text, damit er als Inhalt zählt, und einem Komma.</p>
+              <p>Zweiter Absatz, ebenfalls lang genug, mit <a href="/x">einem Link</a> darin.</p>
+            </article>
+            <div class="comments"><p>Kommentar eines Lesers, der lang genug ist, um zu zählen.</p></div>
+            </div><footer>Impressum</footer></body></html>"#;
+        let e = extract(html, None);
+        assert!(e.text.contains("Erster Absatz mit genug Text"), "{}", e.text);
+        assert!(e.text.contains("mit einem Link darin."), "{}", e.text);
+        assert!(e.text.contains('\n'));
+        assert!(!e.text.contains("Impressum"));
+        assert!(!e.text.contains("Kommentar eines Lesers"));
+        assert!(!e.text.contains("Politik"));
+        assert_eq!(e.title.as_deref(), Some("Der Titel"));
+        assert_eq!(e.author.as_deref(), Some("Erika Muster"));
+        assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2023-09-22"));
+        assert_eq!(e.lang.as_deref(), Some("de"));
+    }
+
+    #[test]
+    fn json_ld_and_url_dates() {
+        let html = r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-03-04","author":{"name":"A. B."}}</script><p>x</p>"#;
+        let e = extract(html, None);
+        assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2021-03-04"));
+        assert_eq!(e.author.as_deref(), Some("A. B."));
+        let e = extract("<p>Text ohne Datum.</p>", Some("https://x.de/2020/01/02/a"));
+        assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2020-01-02"));
+        assert_eq!(extract("<p>Text ohne Datum.</p>", None).published, None);
+    }
+
+    #[test]
+    fn garbage_and_deep_nesting_do_not_panic() {
+        for html in ["", "<", "<<<>>>", "</p></div>", "<table><td>x", "\u{0}\u{1}<p>\u{FFFD}"] {
+            let _ = extract(html, None);
+        }
+        let deep = "<div>".repeat(100_000) + "Text" + &"</div>".repeat(100_000);
+        let _ = extract(&deep, None);
+    }
+}

@@ -1,0 +1,205 @@
+//! The language knowledge of this crate (`lang/<code>/speech-*.tsv`), parsed once per language.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A word that can signal speech or an event, as read from a lexicon row.
+#[derive(Clone, Debug)]
+pub(crate) struct Form {
+    /// Lexicon class: the cue kind (`say`, `deny`, …) or the event kind (`meet`, …).
+    pub kind: &'static str,
+    /// Separable particle ("mit" in "teilte … mit") that must close the clause.
+    pub particle: Option<&'static str>,
+    /// Whether this form needs the particle to count (a separated finite form).
+    pub needs_particle: bool,
+    /// Written capitalised in the lexicon: a noun.
+    pub noun: bool,
+}
+
+/// How a marker such as "laut" or "zufolge" relates to the source it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MarkerPos {
+    /// "laut X", "nach Angaben X".
+    Before,
+    /// "X zufolge".
+    After,
+    /// "demnach": the source was named earlier.
+    Anaphoric,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Marker {
+    /// Lowercase words of the marker.
+    pub words: Vec<&'static str>,
+    pub pos: MarkerPos,
+    pub kind: &'static str,
+}
+
+/// Closed word classes (bit flags) from `speech-words.tsv`.
+pub(crate) mod class {
+    pub const DET: u16 = 1;
+    pub const PRON: u16 = 2;
+    pub const KONJ: u16 = 4;
+    pub const REPORT: u16 = 8;
+    pub const SUB: u16 = 16;
+    pub const CLAUSE: u16 = 32;
+    pub const AUX: u16 = 64;
+    pub const TITLE: u16 = 128;
+    pub const NEG: u16 = 256;
+    pub const STOP: u16 = 512;
+    pub const PREP: u16 = 1024;
+    pub const ADV: u16 = 2048;
+}
+
+/// Everything this crate knows about one language.
+#[derive(Debug, Default)]
+pub(crate) struct Lexicon {
+    cues: HashMap<String, Vec<Form>>,
+    events: HashMap<String, Vec<Form>>,
+    /// Event kind → CAMEO root code.
+    pub cameo: HashMap<&'static str, &'static str>,
+    pub markers: Vec<Marker>,
+    words: HashMap<&'static str, u16>,
+    /// Endings of nouns naming a source after "nach" ("Polizeiangaben").
+    pub source_nouns: Vec<&'static str>,
+}
+
+impl Lexicon {
+    fn load(lang: lagebild_core::lang::Language) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for row in lang.rows("speech-cues.tsv") {
+            if let [_, particle, kind, forms] = row[..] {
+                add_forms(&mut lex.cues, kind, particle, forms);
+            }
+        }
+        for row in lang.rows("speech-events.tsv") {
+            if let [kind, cameo, particle, forms] = row[..] {
+                lex.cameo.insert(kind, cameo);
+                add_forms(&mut lex.events, kind, particle, forms);
+            }
+        }
+        for row in lang.rows("speech-markers.tsv") {
+            if let [marker, pos, kind] = row[..] {
+                let pos = match pos {
+                    "before" => MarkerPos::Before,
+                    "after" => MarkerPos::After,
+                    _ => MarkerPos::Anaphoric,
+                };
+                lex.markers.push(Marker {
+                    words: marker.split_whitespace().collect(),
+                    pos,
+                    kind,
+                });
+            }
+        }
+        // Longest markers first, so "nach angaben von" wins over "nach angaben".
+        lex.markers.sort_by_key(|m| std::cmp::Reverse(m.words.len()));
+        lex.source_nouns = lang.lines("speech-nouns.txt").collect();
+        for row in lang.rows("speech-words.tsv") {
+            if let [name, word] = row[..] {
+                let bit = match name {
+                    "det" => class::DET,
+                    "pron" => class::PRON,
+                    "konj" => class::KONJ,
+                    "report" => class::REPORT,
+                    "sub" => class::SUB,
+                    "clause" => class::CLAUSE,
+                    "aux" => class::AUX,
+                    "title" => class::TITLE,
+                    "neg" => class::NEG,
+                    "stop" => class::STOP,
+                    "prep" => class::PREP,
+                    "adv" => class::ADV,
+                    _ => 0,
+                };
+                *lex.words.entry(word).or_default() |= bit;
+            }
+        }
+        lex
+    }
+
+    /// Cue-verb readings of a lowercase word.
+    pub fn cue(&self, lower: &str) -> &[Form] {
+        self.cues.get(lower).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Event readings of a lowercase word.
+    pub fn event(&self, lower: &str) -> &[Form] {
+        self.events.get(lower).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a lowercase noun names a source ("Polizeiangaben", "Meldungen").
+    pub fn source_noun(&self, lower: &str) -> bool {
+        self.source_nouns.iter().any(|e| lower.ends_with(e))
+    }
+
+    /// Whether a lowercase word belongs to a closed class.
+    pub fn is(&self, lower: &str, class: u16) -> bool {
+        self.words.get(lower).is_some_and(|c| c & class != 0)
+    }
+}
+
+/// Adds the forms of one row; separable verbs also get their joined forms ("mitteilte").
+fn add_forms(
+    map: &mut HashMap<String, Vec<Form>>,
+    kind: &'static str,
+    particle: &'static str,
+    forms: &'static str,
+) {
+    let particle = (particle != "-" && !particle.is_empty()).then_some(particle);
+    for form in forms.split_whitespace() {
+        let lower = form.to_lowercase();
+        let noun = form.chars().next().is_some_and(char::is_uppercase);
+        let joined = particle.is_some_and(|p| lower.starts_with(p));
+        let needs_particle = particle.is_some() && !noun && !joined;
+        let entry = Form {
+            kind,
+            particle,
+            needs_particle,
+            noun,
+        };
+        if needs_particle {
+            if let Some(p) = particle {
+                map.entry(format!("{p}{lower}")).or_default().push(Form {
+                    needs_particle: false,
+                    ..entry.clone()
+                });
+            }
+        }
+        map.entry(lower).or_default().push(entry);
+    }
+}
+
+/// The lexicon of a language (German when the language has no data), built once.
+pub(crate) fn get(code: &str) -> &'static Lexicon {
+    static CACHE: OnceLock<Vec<(&'static str, Lexicon)>> = OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        lagebild_core::lang::available()
+            .filter_map(lagebild_core::lang::get)
+            .map(|l| (l.code, Lexicon::load(l)))
+            .collect()
+    });
+    let code = lagebild_core::lang::get_or_default(code).code;
+    all.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| l)
+        .expect("the default language is loaded")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn german_lexicon_reads_separable_verbs() {
+        let lex = get("de");
+        let teilte = lex.cue("teilte");
+        assert!(teilte.iter().any(|f| f.needs_particle && f.particle == Some("mit")));
+        assert!(lex.cue("mitteilte").iter().any(|f| !f.needs_particle));
+        assert!(lex.cue("sagte").iter().any(|f| f.kind == "say" && !f.needs_particle));
+        assert!(lex.event("treffen").iter().any(|f| f.kind == "meet"));
+        assert_eq!(lex.cameo.get("attack"), Some(&"19"));
+        assert!(lex.is("dass", class::SUB));
+        assert!(lex.markers.iter().any(|m| m.words == ["zufolge"]));
+    }
+}

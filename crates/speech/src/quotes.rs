@@ -1,0 +1,1119 @@
+//! Direct, indirect and reported speech with speaker, cue and addressee.
+//!
+//! Rule-based over a light token view: quotation marks are paired, then each quotation is
+//! attributed through an adjacent cue ("…“, sagte er", "Er sagte: „…“"), a cue elsewhere in the
+//! sentence, or the speaker of the quotation just before. Indirect speech is found from cue verbs
+//! with a content clause (", dass …", Konjunktiv, zu-infinitive), from markers ("laut X",
+//! "X zufolge", ", so X") and as Konjunktiv sentences continuing an attributed quotation.
+//! Quoted text nobody speaks (titles, scare quotes, headlines) is left alone.
+
+use crate::lexicon::{self, class, Form, Lexicon, MarkerPos};
+use crate::text::View;
+use lagebild_core::{
+    Annotations, Document, DocumentStage, EntityKind, Evidence, Quote, QuoteKind,
+};
+use std::ops::Range;
+
+/// Finds direct and indirect quotations with their speakers.
+#[derive(Debug, Default)]
+pub struct QuoteExtractor;
+
+impl QuoteExtractor {
+    pub fn new() -> Self {
+        QuoteExtractor
+    }
+}
+
+impl DocumentStage for QuoteExtractor {
+    fn name(&self) -> &'static str {
+        "quotes"
+    }
+
+    fn annotate(&self, doc: &Document, ann: &mut Annotations) {
+        let lex = lexicon::get(doc.language());
+        let view = View::new(doc, ann);
+        let found = Finder::new(&view, lex).run();
+        let mut quotes = Vec::with_capacity(found.len());
+        for f in found {
+            let span = view.span(f.quote.start, f.quote.end);
+            if ann.is_boilerplate(span) {
+                continue;
+            }
+            let evidence = |r: Range<usize>| {
+                let s = view.span(r.start, r.end);
+                Evidence {
+                    span: s,
+                    text: doc.slice(s).to_string(),
+                }
+            };
+            let speaker = f.speaker.clone().map(evidence);
+            let speaker_mention = speaker
+                .as_ref()
+                .and_then(|s| resolve_speaker(doc, ann, lex, s, &quotes));
+            quotes.push(Quote {
+                span,
+                text: doc.slice(span).to_string(),
+                kind: f.kind,
+                speaker,
+                speaker_mention,
+                cue: f.cue.map(evidence),
+                addressee: f.addressee.map(evidence),
+            });
+        }
+        ann.quotes = quotes;
+    }
+}
+
+/// A quotation in token terms (half-open token ranges).
+#[derive(Clone, Debug)]
+pub(crate) struct Found {
+    pub quote: Range<usize>,
+    pub kind: QuoteKind,
+    pub speaker: Option<Range<usize>>,
+    pub cue: Option<Range<usize>>,
+    pub addressee: Option<Range<usize>>,
+}
+
+/// Who spoke last, for quotations that continue without a cue.
+#[derive(Clone, Debug)]
+struct Attribution {
+    speaker: Option<Range<usize>>,
+    cue: Option<Range<usize>>,
+    /// Index of the last sentence the attribution covers.
+    sentence: usize,
+}
+
+/// Longest a clause, a noun phrase or a quotation may be, in tokens: keeps every search linear.
+const MAX_CLAUSE: usize = 60;
+const MAX_QUOTE: usize = 400;
+
+struct Finder<'v, 'a> {
+    v: &'v View<'a>,
+    lex: &'static Lexicon,
+    /// Sentence index of each token.
+    sent_of: Vec<usize>,
+    /// Quotation-mark pairs (open, close), inclusive token indexes.
+    pairs: Vec<(usize, usize)>,
+    /// Tokens already used as a cue.
+    used_cue: Vec<bool>,
+    /// Tokens inside an accepted direct quotation.
+    in_direct: Vec<bool>,
+    out: Vec<Found>,
+    last: Option<Attribution>,
+    /// End (exclusive) of the last accepted direct quotation.
+    last_direct_end: usize,
+}
+
+fn is_open_mark(s: &str) -> Option<&'static [&'static str]> {
+    Some(match s {
+        "„" => &["“", "”", "\""],
+        "»" => &["«"],
+        "«" => &["»"],
+        "“" => &["”", "“"],
+        "\"" => &["\""],
+        "‚" => &["‘", "’"],
+        "‹" => &["›"],
+        _ => return None,
+    })
+}
+
+impl<'v, 'a> Finder<'v, 'a> {
+    fn new(v: &'v View<'a>, lex: &'static Lexicon) -> Self {
+        let mut sent_of = vec![0; v.toks.len()];
+        for (si, r) in v.sents.iter().enumerate() {
+            for s in &mut sent_of[r.clone()] {
+                *s = si;
+            }
+        }
+        let n = v.toks.len();
+        Finder {
+            v,
+            lex,
+            sent_of,
+            pairs: Vec::new(),
+            used_cue: vec![false; n],
+            in_direct: vec![false; n],
+            out: Vec::new(),
+            last: None,
+            last_direct_end: 0,
+        }
+    }
+
+    fn lower(&self, i: usize) -> &str {
+        self.v.lower(i)
+    }
+
+    fn is(&self, i: usize, class: u16) -> bool {
+        self.lex.is(self.lower(i), class)
+    }
+
+    fn punct(&self, i: usize, p: &str) -> bool {
+        self.v.is_punct(i, p)
+    }
+
+    fn word(&self, i: usize) -> bool {
+        self.v.toks[i].word
+    }
+
+    fn cap(&self, i: usize) -> bool {
+        self.v.toks[i].cap
+    }
+
+    fn run(mut self) -> Vec<Found> {
+        self.pair_marks();
+        let mut next_pair = 0;
+        for si in 0..self.v.sents.len() {
+            let sent = self.v.sents[si].clone();
+            let before = self.out.len();
+            // Direct quotations opening in this sentence.
+            while next_pair < self.pairs.len() && self.pairs[next_pair].0 < sent.end {
+                let (open, close) = self.pairs[next_pair];
+                next_pair += 1;
+                if open >= sent.start {
+                    self.direct(open, close);
+                }
+            }
+            self.indirect(si, sent.clone());
+            if self.out.len() == before {
+                self.continuation(si, sent);
+            }
+        }
+        self.out.sort_by_key(|f| (f.quote.start, f.quote.end));
+        self.out
+    }
+
+    /// Pairs quotation marks within a line; an unclosed mark is dropped at the line's end.
+    fn pair_marks(&mut self) {
+        let mut open: Option<(usize, &'static [&'static str])> = None;
+        for i in 0..self.v.toks.len() {
+            if self.v.toks[i].newline_before {
+                open = None;
+            }
+            if self.word(i) {
+                continue;
+            }
+            let s = self.v.text(i);
+            match open {
+                Some((o, closers)) if closers.contains(&s) => {
+                    if i > o + 1 {
+                        self.pairs.push((o, i));
+                    }
+                    open = None;
+                }
+                Some((o, _)) if i - o > MAX_QUOTE => open = None,
+                Some(_) => {}
+                None => open = is_open_mark(s).map(|c| (i, c)),
+            }
+        }
+    }
+
+    /// Attributes a pair of quotation marks, or leaves it as a title or scare quote.
+    fn direct(&mut self, open: usize, close: usize) {
+        let sent = self.v.sents[self.sent_of[open]].clone();
+        let end_sent = self.v.sents[self.sent_of[close]].clone();
+        let words = (open + 1..close).filter(|&i| self.word(i)).count();
+        let inner_final = (open + 1..close)
+            .rev()
+            .find(|&i| !self.punct(i, "“"))
+            .is_some_and(|i| matches!(self.lower(i), "." | "!" | "?" | "…"));
+        let quote = open..close + 1;
+        // After the closing mark: „…“, sagte er / „…“, so der Minister / „…“, hieß es.
+        if let Some(a) = self.attribution_after(close + 1, end_sent.end) {
+            return self.accept_direct(quote, a);
+        }
+        // Before the opening mark: Er sagte: „…“ / „…“, sagte er, „…“.
+        let from = sent.start.max(self.last_direct_end);
+        if let Some(a) = self.attribution_before(from, open) {
+            return self.accept_direct(quote, a);
+        }
+        let title = open > sent.start && self.word(open - 1) && self.is(open - 1, class::TITLE);
+        let headline = self.v.toks[open].newline_before && {
+            let line_end = (close + 1..self.v.toks.len())
+                .find(|&i| self.v.toks[i].newline_before)
+                .unwrap_or(self.v.toks.len());
+            line_end <= close + 2
+        } || open == 0;
+        if title || headline {
+            return;
+        }
+        if self.name_like(open, close) {
+            return;
+        }
+        // A cue elsewhere in the sentence: "verurteilte den Anschlag als „feige“".
+        if let Some(a) = self.sentence_cue(sent.clone(), open, close) {
+            return self.accept_direct(quote, a);
+        }
+        // A whole sentence in quotation marks after an attributed quotation: same speaker.
+        let whole = words >= 4 && (inner_final || close + 1 >= end_sent.end - 1);
+        if whole {
+            if let Some(last) = self.last.clone() {
+                if self.sent_of[open] <= last.sentence + 2 && !self.paragraph_break(last.sentence, open) {
+                    let a = Attribution {
+                        speaker: last.speaker,
+                        cue: None,
+                        sentence: self.sent_of[close],
+                    };
+                    return self.accept_direct(quote, a);
+                }
+            }
+        }
+    }
+
+    /// A quoted name or title: every word capitalised ("„Al Jazeera“", "„Morning Star“").
+    fn name_like(&self, open: usize, close: usize) -> bool {
+        let words: Vec<usize> = (open + 1..close).filter(|&i| self.word(i)).collect();
+        words.len() <= 5 && words.iter().all(|&i| self.cap(i) || self.is(i, class::DET) || self.lower(i).chars().all(|c| c.is_ascii_digit()))
+    }
+
+    fn paragraph_break(&self, sentence: usize, upto: usize) -> bool {
+        let from = self.v.sents[sentence].end;
+        (from..=upto.min(self.v.toks.len() - 1)).any(|i| self.v.toks[i].newline_before)
+    }
+
+    fn accept_direct(&mut self, quote: Range<usize>, a: Attribution) {
+        for i in quote.clone() {
+            self.in_direct[i] = true;
+        }
+        if let Some(c) = &a.cue {
+            for i in c.clone() {
+                self.used_cue[i] = true;
+            }
+        }
+        let sentence = a.sentence.max(self.sent_of[quote.end - 1]);
+        self.last_direct_end = self.last_direct_end.max(quote.end);
+        self.out.push(Found {
+            quote,
+            kind: QuoteKind::Direct,
+            speaker: a.speaker.clone(),
+            cue: a.cue.clone(),
+            addressee: None,
+        });
+        self.last = Some(Attribution { sentence, ..a });
+    }
+
+    /// `, sagte X` / `, so X` / `, hieß es` right after a closing mark.
+    fn attribution_after(&self, mut i: usize, end: usize) -> Option<Attribution> {
+        if i < end && (self.punct(i, ",") || self.punct(i, "–") || self.punct(i, "-")) {
+            i += 1;
+        }
+        if i >= end || !self.word(i) {
+            return None;
+        }
+        if self.lower(i) == "so" {
+            let sp = self.np_right(i + 1, end)?;
+            return Some(Attribution {
+                speaker: Some(sp),
+                cue: Some(i..i + 1),
+                sentence: self.sent_of[i],
+            });
+        }
+        let (form, particle) = self.cue_form(i, end)?;
+        let cue_end = particle.map_or(i + 1, |p| p + 1);
+        let speaker = self.speaker_after(i + 1, end, &form);
+        Some(Attribution {
+            speaker,
+            cue: Some(i..cue_end.min(i + 1)),
+            sentence: self.sent_of[i],
+        })
+    }
+
+    /// `X sagte:` / `, sagte X, ` between `from` and an opening mark.
+    fn attribution_before(&self, from: usize, open: usize) -> Option<Attribution> {
+        if open <= from {
+            return None;
+        }
+        let last = open - 1;
+        let ends_frame = self.punct(last, ":") || self.punct(last, ",");
+        if !ends_frame {
+            return None;
+        }
+        let start = from.max(open.saturating_sub(MAX_CLAUSE));
+        for i in (start..last).rev() {
+            let reused = self.used_cue[i] && i < self.last_direct_end;
+            if reused || !self.word(i) || self.in_direct[i] {
+                continue;
+            }
+            if let Some((form, _)) = self.cue_form(i, open) {
+                let speaker = self.subject(start, i, last, &form);
+                return Some(Attribution {
+                    speaker,
+                    cue: Some(i..i + 1),
+                    sentence: self.sent_of[i],
+                });
+            }
+        }
+        None
+    }
+
+    /// A cue verb anywhere else in the sentence (outside quotation marks).
+    fn sentence_cue(&self, sent: Range<usize>, open: usize, close: usize) -> Option<Attribution> {
+        let near = sent.start.max(open.saturating_sub(MAX_CLAUSE))..sent.end.min(close + MAX_CLAUSE);
+        for i in near {
+            if (open..=close).contains(&i) || self.used_cue[i] || self.in_direct[i] || !self.word(i)
+            {
+                continue;
+            }
+            if let Some((form, _)) = self.cue_form(i, sent.end) {
+                let cs = self.clause_start(sent.start, i);
+                let speaker = self.subject(cs, i, sent.end, &form);
+                speaker.as_ref()?;
+                return Some(Attribution {
+                    speaker,
+                    cue: Some(i..i + 1),
+                    sentence: self.sent_of[i],
+                });
+            }
+        }
+        None
+    }
+
+    /// Indirect and reported speech in one sentence.
+    fn indirect(&mut self, si: usize, sent: Range<usize>) {
+        let end = content_end(self, sent.clone());
+        let mut i = sent.start;
+        while i < sent.end {
+            if self.in_direct[i] || self.used_cue[i] || !self.word(i) {
+                i += 1;
+                continue;
+            }
+            if let Some(next) = self.marker(si, sent.clone(), end, i) {
+                i = next;
+                continue;
+            }
+            if let Some((form, particle)) = self.cue_form(i, sent.end) {
+                if self.cue_clause(si, sent.clone(), end, i, form, particle) {
+                    i = particle.map_or(i + 1, |p| p.max(i) + 1);
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// "laut X …", "X zufolge …", "nach Angaben X …", "demnach …", "…, so X".
+    fn marker(&mut self, si: usize, sent: Range<usize>, end: usize, i: usize) -> Option<usize> {
+        let lex = self.lex;
+        let m = lex.markers.iter().find(|m| {
+            m.words.iter().enumerate().all(|(k, w)| {
+                i + k < sent.end && self.lower(i + k) == *w && !self.in_direct[i + k]
+            })
+        });
+        // "nach Polizeiangaben", "nach ersten Meldungen": a source noun after "nach".
+        let generic_nach = m.is_none() && self.lower(i) == "nach" && {
+            let mut j = i + 1;
+            while j < sent.end && (self.adjective_like(j) || self.is(j, class::DET)) {
+                j += 1;
+            }
+            j < sent.end && self.cap(j) && lex.source_noun(self.lower(j))
+        };
+        let m = if generic_nach {
+            lex.markers.iter().find(|m| m.words == ["laut"])
+        } else {
+            m
+        };
+        let (speaker, after): (Option<Range<usize>>, usize) = match m {
+            Some(m) => match m.pos {
+                MarkerPos::Before => {
+                    let sp = self.np_right(i + 1, sent.end)?;
+                    let after = sp.end;
+                    (Some(sp), after)
+                }
+                MarkerPos::After => {
+                    let cs = self.clause_start(sent.start, i);
+                    let sp = self.np_left(cs, i)?;
+                    (Some(sp), i + 1)
+                }
+                MarkerPos::Anaphoric => {
+                    let hearsay = (i + 1..end.min(i + MAX_CLAUSE))
+                        .any(|k| self.is(k, class::KONJ | class::REPORT));
+                    if !hearsay {
+                        return None;
+                    }
+                    (Some(i..i + 1), i + 1)
+                }
+            },
+            None => {
+                // ", so X" closing a statement.
+                if self.lower(i) != "so" || i == sent.start || !self.punct(i - 1, ",") {
+                    return None;
+                }
+                let sp = self.np_right(i + 1, sent.end)?;
+                let tail_ok = sp.end >= end || self.is(sp.end, class::PREP);
+                if !tail_ok || i - 1 <= sent.start {
+                    return None;
+                }
+                if self.in_direct[i - 2] {
+                    return None;
+                }
+                let content = self.trim_start(sent.start.max(i.saturating_sub(MAX_QUOTE)), i - 1);
+                self.emit_indirect(si, content, Some(sp), Some(i..i + 1));
+                return Some(i + 1);
+            }
+        };
+        let frame_start = match (m.map(|m| m.pos), &speaker) {
+            (Some(MarkerPos::After), Some(sp)) => sp.start,
+            _ => i,
+        };
+        let content = if frame_start <= self.lead_in(sent.start) {
+            after..end
+        } else if after >= end {
+            sent.start..frame_start.saturating_sub(usize::from(self.punct(frame_start - 1, ",")))
+        } else {
+            sent.start..end
+        };
+        let content = self.trim_start(content.start, content.end.min(content.start + MAX_QUOTE));
+        if content.len() < 2 || content.clone().any(|k| self.in_direct[k]) && !self.covers_with_text(&content) {
+            return None;
+        }
+        self.used_cue[i] = true;
+        self.emit_indirect(si, content, speaker, Some(i..i + 1));
+        Some(after)
+    }
+
+    /// A verb-second clause opening with its subject ("…, die Lage sei ernst"), not a relative
+    /// or adverbial clause ("…, der gestern kam", "…, als er ging").
+    fn main_clause_start(&self, c: usize, end: usize) -> bool {
+        if c + 2 >= end || self.is(c, class::CLAUSE) {
+            return false;
+        }
+        if self.is(c, class::PRON) && !self.is(c, class::DET) {
+            return true;
+        }
+        self.np_right(c, end).is_some_and(|np| {
+            np.end < end && self.word(np.end) && !self.cap(np.end) && !self.is(np.end, class::DET)
+        })
+    }
+
+    /// Whether a content range holds more than one direct quotation (it then stays a frame).
+    fn covers_with_text(&self, content: &Range<usize>) -> bool {
+        content.clone().filter(|&k| !self.in_direct[k] && self.word(k)).count() >= 3
+    }
+
+    /// Skips a leading conjunction ("Und laut …") when locating a sentence-initial frame.
+    fn lead_in(&self, start: usize) -> usize {
+        if start < self.v.toks.len() && matches!(self.lower(start), "und" | "aber" | "auch") {
+            start + 1
+        } else {
+            start
+        }
+    }
+
+    fn trim_start(&self, a: usize, b: usize) -> Range<usize> {
+        let mut a = a;
+        while a < b && !self.word(a) && is_open_mark(self.v.text(a)).is_none() {
+            a += 1;
+        }
+        let mut b = b;
+        while b > a && matches!(self.v.text(b - 1), "," | ";" | ":" | "–" | "-") {
+            b -= 1;
+        }
+        a..b
+    }
+
+    /// A cue verb with its content clause, or a speech act reported without one.
+    fn cue_clause(
+        &mut self,
+        si: usize,
+        sent: Range<usize>,
+        end: usize,
+        i: usize,
+        form: Form,
+        particle: Option<usize>,
+    ) -> bool {
+        let cs = self.clause_start(sent.start, i);
+        let after = particle.map_or(i + 1, |p| p.max(i) + 1);
+        // Content after the frame: ", dass …", ": …", ", er sei …", ", … zu tun".
+        let mut k = after;
+        while k < sent.end && k < after + MAX_CLAUSE && !self.punct(k, ",") && !self.punct(k, ":") {
+            if is_open_mark(self.v.text(k)).is_some() {
+                break;
+            }
+            k += 1;
+        }
+        let speaker = self.subject(cs, i, k.min(sent.end), &form);
+        let addressee = self.addressee(cs, k.min(sent.end));
+        // "Wie die Polizei mitteilte, …" / "…, wie die Polizei mitteilte."
+        if cs < i && self.lower(cs) == "wie" && speaker.is_some() {
+            let content = if cs <= self.lead_in(sent.start) && k < end && self.punct(k, ",") {
+                k + 1..end
+            } else if cs > sent.start && self.punct(cs - 1, ",") {
+                sent.start..cs - 1
+            } else {
+                return false;
+            };
+            let content = self.trim_start(content.start, content.end.min(content.start + MAX_QUOTE));
+            if content.len() >= 2 && !self.in_direct[content.start] {
+                self.used_cue[i] = true;
+                self.emit_full(si, content, speaker, Some(i..i + 1), addressee);
+                return true;
+            }
+            return false;
+        }
+        if k < end && (self.punct(k, ",") || self.punct(k, ":")) {
+            let c = k + 1;
+            let limit = end.min(c + MAX_CLAUSE);
+            let clause_end = (c..limit).find(|&j| self.punct(j, ",")).unwrap_or(limit);
+            let ok = self.punct(k, ":")
+                || self.is(c, class::SUB)
+                || (c..clause_end).any(|j| self.is(j, class::KONJ))
+                || (c..clause_end).any(|j| self.lower(j) == "zu" && j + 1 < clause_end)
+                || clause_end > c && zu_infinitive(self.lower(clause_end - 1))
+                || self.main_clause_start(c, clause_end);
+            let starts_direct = self.in_direct[c];
+            if ok && !starts_direct && end > c {
+                self.used_cue[i] = true;
+                let content = self.trim_start(c, end);
+                self.emit_full(si, content, speaker, Some(i..i + 1), addressee);
+                return true;
+            }
+        }
+        // Content before a verb-first frame: "Die Lage sei ernst, sagte er."
+        if cs == i && i > sent.start && self.punct(i - 1, ",") {
+            let content = self.trim_start(sent.start.max(i.saturating_sub(MAX_QUOTE)), i - 1);
+            let words = content.clone().filter(|&j| self.word(j)).count();
+            if words >= 3 && !content.clone().any(|j| self.in_direct[j] || self.used_cue[j]) {
+                self.used_cue[i] = true;
+                self.emit_full(si, content, speaker, Some(i..i + 1), addressee);
+                return true;
+            }
+        }
+        // Reported speech: a speech act told without its words ("wies die Vorwürfe zurück").
+        let reported = matches!(form.kind, "criticize" | "deny" | "accuse" | "demand" | "warn")
+            || form.kind == "report" && (i + 1..k).any(|j| matches!(self.lower(j), "über" | "von"))
+            || self.lower(i).starts_with("sprach") && (i + 1..k).any(|j| self.lower(j) == "von");
+        if reported && speaker.is_some() && cs <= self.lead_in(sent.start) + 1 {
+            let whole = self.trim_start(sent.start, sent.end.min(sent.start + MAX_QUOTE));
+            if !whole.clone().any(|j| self.in_direct[j]) && whole.len() > 3 {
+                self.used_cue[i] = true;
+                self.emit_full(si, whole, speaker, Some(i..i + 1), addressee);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn emit_indirect(
+        &mut self,
+        si: usize,
+        quote: Range<usize>,
+        speaker: Option<Range<usize>>,
+        cue: Option<Range<usize>>,
+    ) {
+        self.emit_full(si, quote, speaker, cue, None);
+    }
+
+    fn emit_full(
+        &mut self,
+        si: usize,
+        quote: Range<usize>,
+        speaker: Option<Range<usize>>,
+        cue: Option<Range<usize>>,
+        addressee: Option<Range<usize>>,
+    ) {
+        let quote = quote.start..quote.end.min(quote.start + MAX_QUOTE);
+        if quote.is_empty() {
+            return;
+        }
+        // Direct quotations embedded in the content share its speaker and cue.
+        let recent = self.out.len().saturating_sub(8);
+        for f in self.out[recent..].iter_mut() {
+            if f.kind == QuoteKind::Direct
+                && quote.start <= f.quote.start
+                && f.quote.end <= quote.end
+                && f.speaker.is_none()
+            {
+                f.speaker = speaker.clone();
+                f.cue = cue.clone();
+            }
+        }
+        let first = self.pairs.partition_point(|&(o, _)| o < quote.start);
+        let inner: Vec<(usize, usize)> = self.pairs[first..]
+            .iter()
+            .copied()
+            .take_while(|&(o, _)| o < quote.end)
+            .collect();
+        for (o, c) in inner {
+            {
+                if c < quote.end && !self.in_direct[o] && !self.name_like(o, c) {
+                    let words = (o + 1..c).filter(|&j| self.word(j)).count();
+                    if words >= 1 {
+                        for j in o..=c {
+                            self.in_direct[j] = true;
+                        }
+                        self.out.push(Found {
+                            quote: o..c + 1,
+                            kind: QuoteKind::Direct,
+                            speaker: speaker.clone(),
+                            cue: cue.clone(),
+                            addressee: addressee.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        self.out.push(Found {
+            quote,
+            kind: QuoteKind::Indirect,
+            speaker: speaker.clone(),
+            cue: cue.clone(),
+            addressee,
+        });
+        self.last = Some(Attribution {
+            speaker,
+            cue,
+            sentence: si,
+        });
+    }
+
+    /// A Konjunktiv sentence right after an attributed quotation continues it.
+    fn continuation(&mut self, si: usize, sent: Range<usize>) {
+        let Some(last) = self.last.clone() else { return };
+        if last.sentence + 1 != si || last.speaker.is_none() || sent.is_empty() {
+            return;
+        }
+        if self.v.toks[sent.start].newline_before {
+            return;
+        }
+        let hearsay = sent
+            .clone()
+            .any(|k| !self.in_direct[k] && self.word(k) && self.is(k, class::KONJ));
+        if !hearsay || sent.clone().any(|k| self.in_direct[k]) {
+            return;
+        }
+        let quote = self.trim_start(sent.start, sent.end);
+        self.out.push(Found {
+            quote,
+            kind: QuoteKind::Indirect,
+            speaker: last.speaker.clone(),
+            cue: None,
+            addressee: None,
+        });
+        self.last = Some(Attribution {
+            sentence: si,
+            ..last
+        });
+    }
+
+    /// The cue reading of token `i`, with the index of its separated particle when it has one.
+    fn cue_form(&self, i: usize, end: usize) -> Option<(Form, Option<usize>)> {
+        let forms = self.lex.cue(self.lower(i));
+        if forms.is_empty() {
+            return None;
+        }
+        let clause_end = (i + 1..end.min(i + MAX_CLAUSE))
+            .find(|&k| !self.word(k) && !self.punct(k, "-"))
+            .unwrap_or(end.min(i + MAX_CLAUSE));
+        // A separated particle closes the clause: "teilte … mit,".
+        // …or stands before the verb in a subordinate clause: "wie er bekannt gab".
+        let particle_at = |p: &str| {
+            if clause_end > i + 1 && self.lower(clause_end - 1) == p {
+                Some(clause_end - 1)
+            } else {
+                (i > 0 && self.lower(i - 1) == p && (clause_end == i + 1)).then_some(i - 1)
+            }
+        };
+        let mut plain = None;
+        for f in forms {
+            match (f.needs_particle, f.particle) {
+                (true, Some(p)) => {
+                    if let Some(at) = particle_at(p) {
+                        return Some((f.clone(), Some(at)));
+                    }
+                }
+                _ => {
+                    if plain.is_none() {
+                        plain = Some(f.clone());
+                    }
+                }
+            }
+        }
+        // A bare separable stem ("gab" without "an") is no cue.
+        plain.map(|f| (f, None))
+    }
+
+    /// Start of the clause containing `i`: after the last comma, colon, semicolon or dash.
+    fn clause_start(&self, sent_start: usize, i: usize) -> usize {
+        let floor = sent_start.max(i.saturating_sub(MAX_CLAUSE));
+        (floor..i)
+            .rev()
+            .find(|&k| {
+                !self.word(k) && matches!(self.v.text(k), "," | ":" | ";" | "–" | "(" | ")")
+                    || self.in_direct[k]
+            })
+            .map_or(floor, |k| k + 1)
+    }
+
+    /// The speaker of a cue verb at `i` in the clause starting at `cs`.
+    fn subject(&self, cs: usize, i: usize, end: usize, form: &Form) -> Option<Range<usize>> {
+        // Finite position: an auxiliary before a participle cue ("hat … angekündigt").
+        let aux = (cs..i).find(|&k| self.is(k, class::AUX));
+        let f = aux.unwrap_or(i);
+        if aux.is_some() && matches!(self.lower(f), "wurde" | "wurden" | "wird" | "werden") {
+            // Passive: the speaker, if any, follows "von".
+            return None;
+        }
+        let _ = form;
+        let mut cs = cs;
+        if cs < f && self.is(cs, class::CLAUSE) {
+            cs += 1;
+            return self.np_right(cs, f);
+        }
+        if cs < f && matches!(self.lower(cs), "und" | "aber" | "doch" | "denn" | "sondern") {
+            cs += 1;
+        }
+        if cs < f {
+            if let Some(np) = self.np_left(cs, f) {
+                if np.start == cs {
+                    return Some(self.with_apposition(np));
+                }
+            }
+        }
+        let after = self.speaker_after(f + 1, end, form);
+        if after.is_some() || cs != f || f < 2 || !self.punct(f - 1, ",") {
+            return after;
+        }
+        // "Martin Lee, der Gründer der Partei, sagte": the subject closes with a comma.
+        let cs2 = self.clause_start(0, f - 1);
+        self.np_left(cs2, f - 1)
+            .filter(|np| np.start == cs2)
+            .map(|np| self.with_apposition(np))
+    }
+
+    /// Extends a subject back over a leading noun phrase in apposition
+    /// ("Die Chefjuristin der Regierung, Anabella Morfin").
+    fn with_apposition(&self, np: Range<usize>) -> Range<usize> {
+        if np.start < 2 || !self.punct(np.start - 1, ",") {
+            return np;
+        }
+        let cs = self.clause_start(0, np.start - 1);
+        let starts_clause = cs == 0
+            || self.sent_of[cs] != self.sent_of[cs - 1]
+            || !self.word(cs - 1) && !self.punct(cs - 1, ",");
+        match self.np_left(cs, np.start - 1) {
+            Some(prev) if prev.start == cs && starts_clause && self.sent_of[cs] == self.sent_of[np.start] => {
+                prev.start..np.end
+            }
+            _ => np,
+        }
+    }
+
+    /// The subject after a verb, past adverbs and short adverbials ("sagte am Mittwoch der Minister").
+    fn speaker_after(&self, mut j: usize, end: usize, _form: &Form) -> Option<Range<usize>> {
+        for _ in 0..4 {
+            if j >= end {
+                return None;
+            }
+            if let Some(np) = self.np_right(j, end) {
+                return Some(np);
+            }
+            if self.lower(j) == "es" && j + 1 < end && self.is(j + 1, class::PREP) {
+                j += 1;
+            }
+            if self.is(j, class::PREP) {
+                j += 1;
+                // skip the adverbial's noun phrase
+                match self.np_right(j, end) {
+                    Some(np) => j = np.end,
+                    None => j += 1,
+                }
+                continue;
+            }
+            if self.word(j) && !self.cap(j) {
+                j += 1;
+                continue;
+            }
+            return None;
+        }
+        None
+    }
+
+    /// "gegenüber X" in the frame.
+    fn addressee(&self, cs: usize, end: usize) -> Option<Range<usize>> {
+        let g = (cs..end).find(|&k| self.lower(k) == "gegenüber")?;
+        self.np_right(g + 1, end)
+    }
+
+    fn adjective_like(&self, i: usize) -> bool {
+        let w = self.lower(i);
+        self.word(i)
+            && !self.cap(i)
+            && !self.is(i, class::AUX | class::SUB | class::PREP | class::PRON | class::ADV)
+            && self.lex.cue(w).is_empty()
+            && (w.ends_with('e')
+                || w.ends_with("en")
+                || w.ends_with("er")
+                || w.ends_with("es")
+                || w.ends_with("em")
+                || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+    }
+
+    /// A noun phrase starting at `i`: pronoun, or (determiner) adjectives names/nouns with
+    /// genitive, "von X" and "(Party)" complements. Returns its token range.
+    fn np_right(&self, i: usize, end: usize) -> Option<Range<usize>> {
+        let end = end.min(i + MAX_CLAUSE).min(self.v.toks.len());
+        if i >= end || !self.word(i) {
+            return None;
+        }
+        let det = self.is(i, class::DET);
+        if self.is(i, class::PRON) && !(det && i + 1 < end && (self.cap(i + 1) || self.adjective_like(i + 1)) && self.word(i + 1)) {
+            return Some(i..i + 1);
+        }
+        let mut j = i + usize::from(det);
+        while j < end && self.adjective_like(j) {
+            j += 1;
+        }
+        let head = j;
+        while j < end && self.noun(j) {
+            j += 1;
+        }
+        if j == head {
+            return None;
+        }
+        for _ in 0..3 {
+            if j + 1 < end && matches!(self.lower(j), "der" | "des" | "einer" | "eines" | "von" | "vom") {
+                let mut k = j + 1;
+                if matches!(self.lower(j), "von") && self.is(k, class::DET) {
+                    k += 1;
+                }
+                while k < end && self.adjective_like(k) {
+                    k += 1;
+                }
+                let h = k;
+                while k < end && self.noun(k) {
+                    k += 1;
+                }
+                if k > h {
+                    j = k;
+                    continue;
+                }
+            }
+            if j + 2 < end && self.punct(j, "(") && self.noun(j + 1) && self.punct(j + 2, ")") {
+                j += 3;
+                continue;
+            }
+            break;
+        }
+        Some(i..j)
+    }
+
+    /// A capitalised word that can head or continue a noun phrase.
+    fn noun(&self, i: usize) -> bool {
+        self.word(i)
+            && (self.cap(i) || self.lower(i).chars().next().is_some_and(|c| c.is_ascii_digit()) && self.lower(i).contains('-'))
+            && !self.is(i, class::DET | class::SUB | class::AUX)
+    }
+
+    /// The longest noun phrase ending right before `end`, starting no earlier than `from`.
+    fn np_left(&self, from: usize, end: usize) -> Option<Range<usize>> {
+        let from = from.max(end.saturating_sub(12));
+        (from..end).find_map(|k| self.np_right(k, end).filter(|np| np.end == end))
+    }
+}
+
+/// A zu-infinitive written as one word: "abzuziehen", "aufzunehmen".
+fn zu_infinitive(w: &str) -> bool {
+    w.ends_with('n')
+        && w
+            .char_indices()
+            .skip(2)
+            .any(|(i, _)| w[i..].starts_with("zu") && w.len() - i > 4)
+}
+
+/// End of a sentence's content: before the final `.`, `!`, `?` (a closing mark stays).
+fn content_end(f: &Finder, sent: Range<usize>) -> usize {
+    let mut e = sent.end;
+    while e > sent.start && !f.word(e - 1) && matches!(f.v.text(e - 1), "." | "!" | "?" | "…") {
+        e -= 1;
+    }
+    e
+}
+
+/// The mention a speaker phrase refers to: a role's holder, a name inside the phrase, or for
+/// pronouns, role nouns and institutions the nearest fitting mention before.
+fn resolve_speaker(
+    doc: &Document,
+    ann: &Annotations,
+    lex: &Lexicon,
+    speaker: &Evidence,
+    earlier: &[Quote],
+) -> Option<usize> {
+    let span = speaker.span;
+    if let Some(r) = ann.roles.iter().find(|r| r.span.overlaps(span)) {
+        if r.mention < ann.mentions.len() {
+            return Some(r.mention);
+        }
+    }
+    let inside = |kind: EntityKind| {
+        ann.mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.kind == kind && m.span.overlaps(span))
+            .map(|(i, _)| i)
+            .next()
+    };
+    if let Some(m) = inside(EntityKind::Person)
+        .or_else(|| inside(EntityKind::Organization))
+        .or_else(|| inside(EntityKind::Location))
+    {
+        return Some(m);
+    }
+    let words: Vec<&str> = speaker.text.split_whitespace().collect();
+    let head = words.last()?.to_lowercase();
+    let before = |kind: Option<EntityKind>, pred: &dyn Fn(&str) -> bool| {
+        ann.mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.span.end <= span.start && kind.is_none_or(|k| m.kind == k))
+            .filter(|(_, m)| pred(&m.text))
+            .map(|(i, _)| i)
+            .next_back()
+    };
+    if words.len() == 1 && lex.is(&head, class::PRON) {
+        // Pronoun: the last resolved speaker, else the last person named.
+        let last = earlier
+            .iter()
+            .rev()
+            .filter(|q| q.span.end <= span.start || q.span.start < span.start)
+            .find_map(|q| q.speaker_mention);
+        return last.or_else(|| before(Some(EntityKind::Person), &|_| true));
+    }
+    // Role noun ("der Minister"): the last role with the same head noun.
+    if let Some(r) = ann
+        .roles
+        .iter()
+        .filter(|r| r.span.end <= span.start && r.mention < ann.mentions.len())
+        .filter(|r| {
+            r.text
+                .split_whitespace()
+                .last()
+                .is_some_and(|h| h.to_lowercase().ends_with(&head) || head.ends_with(&h.to_lowercase()))
+        })
+        .next_back()
+    {
+        return Some(r.mention);
+    }
+    // Institution ("das Ministerium"): the last organisation whose name contains the head.
+    let _ = doc;
+    before(Some(EntityKind::Organization), &|t: &str| {
+        t.to_lowercase().contains(&head)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lagebild_core::evidence::assert_evidence;
+    use lagebild_core::{Mention, Role, Span};
+
+    fn run(text: &str) -> (Document, Annotations) {
+        let doc = Document::from_text("t", text);
+        let mut ann = Annotations::default();
+        QuoteExtractor::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
+        (doc, ann)
+    }
+
+    fn spoken(ann: &Annotations) -> Vec<(String, Option<String>, QuoteKind)> {
+        ann.quotes
+            .iter()
+            .map(|q| (q.text.clone(), q.speaker.as_ref().map(|s| s.text.clone()), q.kind))
+            .collect()
+    }
+
+    #[test]
+    fn direct_quote_with_cue_after() {
+        let (_, ann) = run("„Wir werden nicht nachgeben“, sagte der Minister am Montag.");
+        assert_eq!(
+            spoken(&ann),
+            [("„Wir werden nicht nachgeben“".into(), Some("der Minister".into()), QuoteKind::Direct)]
+        );
+        assert_eq!(ann.quotes[0].cue.as_ref().unwrap().text, "sagte");
+    }
+
+    #[test]
+    fn all_quote_styles_and_colon_frames() {
+        for (open, close) in [("„", "“"), ("»", "«"), ("\"", "\""), ("‚", "‘")] {
+            let text = format!("Kim Jong Un erklärte: {open}Das ist ein großer Erfolg.{close}");
+            let (_, ann) = run(&text);
+            assert_eq!(ann.quotes.len(), 1, "{text}");
+            assert_eq!(ann.quotes[0].speaker.as_ref().unwrap().text, "Kim Jong Un");
+        }
+    }
+
+    #[test]
+    fn interrupted_quote_keeps_the_speaker() {
+        let (_, ann) = run("„Das ist gut“, sagte Peter Müller, „aber nicht genug.“");
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s.iter().all(|(_, sp, _)| sp.as_deref() == Some("Peter Müller")));
+    }
+
+    #[test]
+    fn titles_headlines_and_scare_quotes_are_not_speech() {
+        let (_, ann) = run("„Neue Eiszeit“ in Europa\nDer Film „Die Brücke“ lief im Kino. Das sogenannte „Sondervermögen“ wächst.");
+        assert!(ann.quotes.is_empty(), "{:?}", spoken(&ann));
+    }
+
+    #[test]
+    fn indirect_speech_forms() {
+        let cases = [
+            ("Die Polizei teilte mit, dass zwei Menschen verletzt wurden.", "dass zwei Menschen verletzt wurden", "Die Polizei"),
+            ("Laut Innenminister Peter Müller sei die Lage ruhig.", "sei die Lage ruhig", "Innenminister Peter Müller"),
+            ("Dem Bericht zufolge gab es keine Toten.", "gab es keine Toten", "Dem Bericht"),
+            ("Nach Angaben der Polizei wurden drei Menschen verletzt.", "wurden drei Menschen verletzt", "Angaben der Polizei"),
+            ("Die Lage sei unter Kontrolle, sagte ein Sprecher.", "Die Lage sei unter Kontrolle", "ein Sprecher"),
+            ("Die Lage ist ernst, so der Bürgermeister.", "Die Lage ist ernst", "der Bürgermeister"),
+            ("Er kündigte an, die Truppen abzuziehen.", "die Truppen abzuziehen", "Er"),
+        ];
+        for (text, quote, speaker) in cases {
+            let (_, ann) = run(text);
+            let s = spoken(&ann);
+            assert_eq!(s.len(), 1, "{text}: {s:?}");
+            assert_eq!(s[0].0, quote, "{text}");
+            assert_eq!(s[0].1.as_deref(), Some(speaker), "{text}");
+            assert_eq!(s[0].2, QuoteKind::Indirect);
+        }
+    }
+
+    #[test]
+    fn konjunktiv_sentence_continues_the_quotation() {
+        let (_, ann) = run("Der Sprecher sagte, die Lage sei ruhig. Es gebe keine Verletzten. Das Wetter ist schön.");
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(s[1].0, "Es gebe keine Verletzten.");
+        assert_eq!(s[1].1.as_deref(), Some("Der Sprecher"));
+    }
+
+    #[test]
+    fn speakers_resolve_to_mentions() {
+        let text = "Außenminister Cho Tae Yul traf Kollegen. Der Minister sagte, die Lage sei ernst. Er betonte, dass Sanktionen nötig seien.";
+        let doc = Document::from_text("t", text);
+        let mut ann = Annotations::default();
+        let name = text.find("Cho").unwrap();
+        let start = text[..name].chars().count();
+        ann.mentions.push(Mention {
+            span: Span::new(start, start + 11),
+            text: "Cho Tae Yul".into(),
+            kind: EntityKind::Person,
+            entity: None,
+        });
+        ann.roles.push(Role {
+            span: Span::new(0, 13),
+            text: "Außenminister".into(),
+            mention: 0,
+        });
+        QuoteExtractor::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
+        assert_eq!(ann.quotes.len(), 2, "{:?}", spoken(&ann));
+        assert!(ann.quotes.iter().all(|q| q.speaker_mention == Some(0)));
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        for text in ["", "„", "“„", "\"\"\"", ", so", "laut", "zufolge", "„a“, sagte", "sagte: „"] {
+            run(text);
+        }
+        let long = "„Wort ".repeat(200_000);
+        run(&long);
+    }
+}
