@@ -164,3 +164,51 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn publication_dates_turn_the_timeline_into_calendar_dates_in_order() {
+    let dir = tempdir("dated");
+    let meta = dir.join("meta.jsonl");
+    let mut lines = String::new();
+    for entry in std::fs::read_dir(repo().join("examples/seeds")).unwrap() {
+        let path = entry.unwrap().path();
+        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+        lines.push_str(&format!("{{\"id\":\"{id}\",\"published\":\"2024-11-04\"}}\n"));
+    }
+    std::fs::write(&meta, lines).unwrap();
+    let o = lagebild(&["analyze", "examples/seeds", "--meta", meta.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: Report = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(report.violations().is_empty());
+    let dated: Vec<&str> = report
+        .events
+        .iter()
+        .filter_map(|e| e.date.as_deref())
+        .collect();
+    assert!(!dated.is_empty(), "events carry dates");
+    assert!(
+        dated.iter().all(|d| !d.starts_with("XXXX")),
+        "with a publication date no year stays unknown: {dated:?}"
+    );
+    let md = stdout(&lagebild(&["analyze", "examples/seeds", "--meta", meta.to_str().unwrap()]));
+    let start = md.find("## Timeline").unwrap();
+    let end = md[start..]
+        .find("### Commentary")
+        .map(|i| start + i)
+        .unwrap_or(md.find("## Actors").unwrap());
+    let timeline = &md[start..end];
+    let dates: Vec<&str> = timeline
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .map(|l| &l[..l.find(' ').unwrap_or(0)])
+        .filter(|d| d.len() >= 4 && d[..4].chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let keys: Vec<_> = dates
+        .iter()
+        .map(|d| lagebild_render::dossier::date_key(Some(d)))
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] <= w[1]),
+        "timeline in calendar order: {dates:?}"
+    );
+}

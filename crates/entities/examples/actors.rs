@@ -23,7 +23,10 @@ fn main() {
                 println!("{path}\t{:?}\t{}", m.kind, m.text);
             }
             for r in &ann.roles {
-                println!("{path}\trole\t{} → {}", r.text, ann.mentions[r.mention].text);
+                println!(
+                    "{path}\trole\t{} → {}",
+                    r.text, ann.mentions[r.mention].text
+                );
             }
         }
         corpus.docs.push(AnalyzedDocument { doc, ann });

@@ -166,11 +166,19 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
             let len = chars.len();
             for k in 1..=4.min(len) {
                 let end = chars.get(k).map_or(t.lower.len(), |c| c.0);
-                push(Fnv::new(2 + k as u8).bytes(&t.lower.as_bytes()[..end]).finish());
+                push(
+                    Fnv::new(2 + k as u8)
+                        .bytes(&t.lower.as_bytes()[..end])
+                        .finish(),
+                );
             }
             for k in 1..=5.min(len) {
                 let start = chars[len - k].0;
-                push(Fnv::new(6 + k as u8).bytes(&t.lower.as_bytes()[start..]).finish());
+                push(
+                    Fnv::new(6 + k as u8)
+                        .bytes(&t.lower.as_bytes()[start..])
+                        .finish(),
+                );
             }
             if let Some((head, tail)) = t.lower.split_once('-') {
                 let last = t.lower.rsplit('-').next().unwrap_or(tail);
@@ -187,7 +195,11 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
         }
         push(Fnv::new(12).bytes(t.shape.as_bytes()).finish());
         push(Fnv::new(13).bytes(t.short.as_bytes()).finish());
-        push(Fnv::new(14).bytes(&[(i == 0) as u8, t.capital as u8]).finish());
+        push(
+            Fnv::new(14)
+                .bytes(&[(i == 0) as u8, t.capital as u8])
+                .finish(),
+        );
         push(Fnv::new(15).bytes(low(ii - 1).as_bytes()).finish());
         push(Fnv::new(16).bytes(low(ii + 1).as_bytes()).finish());
         push(Fnv::new(17).bytes(low(ii - 2).as_bytes()).finish());
@@ -231,7 +243,12 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
         let next = info.get(i + 1);
         if t.gaz != 0 {
             push(Fnv::new(23).bytes(&[t.gaz]).finish());
-            push(Fnv::new(37).bytes(&[t.gaz]).bytes(t.short.as_bytes()).finish());
+            push(
+                Fnv::new(37)
+                    .bytes(&[t.gaz])
+                    .bytes(t.short.as_bytes())
+                    .finish(),
+            );
         }
         push(Fnv::new(24).bytes(&[prev.map_or(255, |p| p.gaz)]).finish());
         push(Fnv::new(25).bytes(&[next.map_or(255, |p| p.gaz)]).finish());
@@ -280,7 +297,15 @@ mod tests {
     #[test]
     fn features_are_deterministic_and_per_token() {
         let lex = crate::lexicon::get("de");
-        let words = ["Präsident", "Wladimir", "Putin", "sprach", "in", "Moskau", "."];
+        let words = [
+            "Präsident",
+            "Wladimir",
+            "Putin",
+            "sprach",
+            "in",
+            "Moskau",
+            ".",
+        ];
         let (mut f1, mut o1, mut f2, mut o2) = (vec![], vec![], vec![], vec![]);
         extract(lex, &words, &mut f1, &mut o1);
         extract(lex, &words, &mut f2, &mut o2);

@@ -9,7 +9,8 @@ use std::path::Path;
 
 /// Sentences of a GermEval TSV file (`index token outer nested`, `#` lines, blank separators).
 pub fn read(path: &Path) -> anyhow::Result<Vec<Sentence>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     parse(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
@@ -37,7 +38,10 @@ pub fn parse(text: &str) -> anyhow::Result<Vec<Sentence>> {
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 3 {
-            bail!("line {}: expected `index token tag [nested]`, got {line:?}", n + 1);
+            bail!(
+                "line {}: expected `index token tag [nested]`, got {line:?}",
+                n + 1
+            );
         }
         cur.words.push(cols[1].to_string());
         cur.labels.push(label_of(cols[2]));

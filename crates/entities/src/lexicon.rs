@@ -148,7 +148,11 @@ impl Lexicon {
             };
             let wiki = row.get(2).filter(|w| !w.is_empty()).map(|w| w.to_string());
             let mut names = vec![row[0]];
-            names.extend(row.get(3).map(|v| v.split('|').filter(|s| !s.is_empty()).collect::<Vec<_>>()).unwrap_or_default());
+            names.extend(
+                row.get(3)
+                    .map(|v| v.split('|').filter(|s| !s.is_empty()).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            );
             for n in names {
                 add_gaz(&mut lex, n, kind);
                 let key = lex.norm(n);
@@ -162,7 +166,11 @@ impl Lexicon {
         for row in lang.rows("entities-people.tsv") {
             let wiki = row.get(1).filter(|w| !w.is_empty()).map(|w| w.to_string());
             let mut names = vec![row[0]];
-            names.extend(row.get(2).map(|v| v.split('|').filter(|s| !s.is_empty()).collect::<Vec<_>>()).unwrap_or_default());
+            names.extend(
+                row.get(2)
+                    .map(|v| v.split('|').filter(|s| !s.is_empty()).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            );
             for n in names {
                 add_gaz(&mut lex, n, EntityKind::Person);
                 let key = lex.norm(n);
@@ -305,7 +313,13 @@ impl Lexicon {
                     .and_then(|s| self.adjectives.get(s).copied())
             })
         };
-        word(lower).or_else(|| lower.split('-').next().filter(|p| p.len() < lower.len()).and_then(word))
+        word(lower).or_else(|| {
+            lower
+                .split('-')
+                .next()
+                .filter(|p| p.len() < lower.len())
+                .and_then(word)
+        })
     }
 
     /// True when `lower` is a country adjective form ("russischen"): a GermEval LOCderiv cue.
@@ -365,10 +379,7 @@ impl Lexicon {
             .split(|c: char| c.is_whitespace() || c == '-' || c == '‐')
             .filter(|w| !w.is_empty())
         {
-            let mut w: String = word
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect();
+            let mut w: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
             for (from, to, anchored) in &self.translit {
                 if *anchored {
                     if let Some(stem) = w.strip_suffix(from.as_str()) {
@@ -403,7 +414,10 @@ mod tests {
     #[test]
     fn roles_countries_and_gazetteer() {
         let lex = get("de");
-        assert_eq!(lex.role_base("außenminister").as_deref(), Some("außenminister"));
+        assert_eq!(
+            lex.role_base("außenminister").as_deref(),
+            Some("außenminister")
+        );
         assert_eq!(lex.role_base("präsidentin").as_deref(), Some("präsident"));
         assert!(lex.role_base("kreml-sprecher").is_some());
         assert!(lex.role_base("haus").is_none());
@@ -414,6 +428,9 @@ mod tests {
         assert_eq!(lex.country_of("russlands"), Some(ru));
         assert_eq!(lex.capital_of("moskau"), Some(ru));
         let toks: Vec<String> = ["die", "vereinten", "nationen"].map(String::from).to_vec();
-        assert_eq!(lex.gazetteer_match(&toks, 1), Some((2, EntityKind::Organization)));
+        assert_eq!(
+            lex.gazetteer_match(&toks, 1),
+            Some((2, EntityKind::Organization))
+        );
     }
 }

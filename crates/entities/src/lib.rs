@@ -44,8 +44,7 @@ pub fn train_ner(data: &Path, out: &Path) -> anyhow::Result<String> {
     let lex = lexicon::get("de");
     let tagger = model::train(lex, &sentences, TrainConfig::default());
     let bytes = tagger.to_bytes();
-    std::fs::write(out, &bytes)
-        .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
+    std::fs::write(out, &bytes).map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
     Ok(format!(
         "trained on {} sentences ({} tokens) from {}: {} features, {:.1} MB → {}",
         sentences.len(),
@@ -242,17 +241,21 @@ fn propagate(t: &mut Tagged, lex: &lexicon::Lexicon) {
             }
             let w = t.words[i];
             let stem = w.strip_suffix('s').unwrap_or(w);
-            let found = by_first.get(w).or_else(|| by_first.get(stem)).and_then(|list| {
-                list.iter().find(|(name, _)| {
-                    let end = i + name.len();
-                    end <= s.end
-                        && t.labels[i..end].iter().all(|&l| l == 0)
-                        && name.iter().enumerate().all(|(k, n)| {
-                            let word = t.words[i + k];
-                            word == *n || (k + 1 == name.len() && word.strip_suffix('s') == Some(n))
-                        })
-                })
-            });
+            let found = by_first
+                .get(w)
+                .or_else(|| by_first.get(stem))
+                .and_then(|list| {
+                    list.iter().find(|(name, _)| {
+                        let end = i + name.len();
+                        end <= s.end
+                            && t.labels[i..end].iter().all(|&l| l == 0)
+                            && name.iter().enumerate().all(|(k, n)| {
+                                let word = t.words[i + k];
+                                word == *n
+                                    || (k + 1 == name.len() && word.strip_suffix('s') == Some(n))
+                            })
+                    })
+                });
             match found {
                 Some((name, ty)) => {
                     t.labels[i] = 1 + 2 * ty;
@@ -280,7 +283,9 @@ impl DocumentStage for EntityRecognizer {
         for s in &t.sentences {
             let mut mentions: Vec<(Range<usize>, EntityKind, usize)> = Vec::new();
             for (ty, a, b) in chunks(&t.labels[s.clone()]) {
-                let Some(kind) = entity_kind(ty) else { continue };
+                let Some(kind) = entity_kind(ty) else {
+                    continue;
+                };
                 let bytes = t.bytes[s.start + a].start..t.bytes[s.start + b - 1].end;
                 let span = doc.span_of_bytes(bytes);
                 mentions.push((a..b, kind, ann.mentions.len()));
@@ -320,6 +325,79 @@ mod tests {
     #[test]
     fn shipped_model_loads() {
         let _ = shipped();
+    }
+
+    #[test]
+    fn ten_megabytes_on_one_line_stay_linear() {
+        let words = "Präsident Anton Gruber sagte in Berlin, dass 3,5 % mehr kämen ";
+        let line = words.repeat(10_000_000 / words.len());
+        let toks = tokens::tokenize(&line);
+        assert!(toks.len() > 1_000_000);
+        assert_eq!(tokens::sentences(&line, &toks).len(), 1);
+        // Without spaces: long runs are cut, the recogniser sees bounded tokens and sentences.
+        let solid = "Ä".repeat(5_000_000);
+        let doc = Document::from_text("solid", &solid);
+        let mut ann = Annotations::default();
+        EntityRecognizer::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
+        // 300 kB of prose on one line through the whole recogniser (debug builds are slow).
+        let doc = Document::from_text("line", &words.repeat(300_000 / words.len()));
+        let mut ann = Annotations::default();
+        EntityRecognizer::new().annotate(&doc, &mut ann);
+        assert!(!ann.mentions.is_empty());
+        assert_evidence(&doc, &ann);
+    }
+
+    #[test]
+    fn finds_people_roles_and_keeps_evidence() {
+        let text =
+            "Der kanadische Außenminister Paul Gruber traf am Montag in Wien den Sprecher der \
+                    Vereinten Nationen. Gruber sagte, Kanada stehe an der Seite der Ukraine.";
+        let doc = Document::from_text("t", text);
+        let mut ann = Annotations::default();
+        EntityRecognizer::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
+        let people: Vec<&str> = ann
+            .mentions
+            .iter()
+            .filter(|m| m.kind == EntityKind::Person)
+            .map(|m| m.text.as_str())
+            .collect();
+        assert!(people.contains(&"Paul Gruber"), "{:?}", ann.mentions);
+        assert!(
+            people.contains(&"Gruber"),
+            "document consistency: {people:?}"
+        );
+        assert!(ann
+            .mentions
+            .iter()
+            .any(|m| m.text == "Wien" && m.kind == EntityKind::Location));
+        let role = ann
+            .roles
+            .iter()
+            .find(|r| ann.mentions[r.mention].text == "Paul Gruber");
+        assert_eq!(
+            role.map(|r| r.text.as_str()),
+            Some("kanadische Außenminister")
+        );
+    }
+
+    #[test]
+    fn uses_tokens_and_sentences_of_the_segment_stage() {
+        let text = "Gestern kam Angela Merkel. Dann ging sie.";
+        let doc = Document::from_text("s", text);
+        let mut ann = Annotations::default();
+        ann.tokens = tokens::tokenize(text)
+            .into_iter()
+            .map(|r| doc.span_of_bytes(r))
+            .collect();
+        ann.sentences = vec![
+            lagebild_core::Span::new(0, 26),
+            lagebild_core::Span::new(27, 41),
+        ];
+        EntityRecognizer::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
+        assert!(ann.mentions.iter().any(|m| m.text == "Angela Merkel"));
     }
 
     #[test]

@@ -173,7 +173,9 @@ impl Tagger {
                 }
                 tagger.entries.push((l, r.f32()?));
             }
-            tagger.index.insert(key, (start, tagger.entries.len() as u32));
+            tagger
+                .index
+                .insert(key, (start, tagger.entries.len() as u32));
         }
         if r.at != bytes.len() {
             bail!("NER model: {} trailing bytes", bytes.len() - r.at);

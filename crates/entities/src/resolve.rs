@@ -51,7 +51,13 @@ impl EntityResolver {
     }
 
     /// The entity of a known name (country, organisation) with its Wikipedia title.
-    fn known_entity(&mut self, corpus: &mut Corpus, lex: &Lexicon, kind: EntityKind, name: &str) -> usize {
+    fn known_entity(
+        &mut self,
+        corpus: &mut Corpus,
+        lex: &Lexicon,
+        kind: EntityKind,
+        name: &str,
+    ) -> usize {
         let key = lex.norm(name);
         if let Some(&e) = self.names.get(&(kind, key.clone())) {
             return e;
@@ -99,7 +105,8 @@ impl EntityResolver {
             let e = self.create(corpus, EntityKind::Person, name);
             if let Some(known) = lex.known(&key).filter(|k| k.kind == EntityKind::Person) {
                 corpus.entities[e].wikipedia = known.wikipedia.clone();
-                self.names.insert((EntityKind::Person, lex.norm(&known.name)), e);
+                self.names
+                    .insert((EntityKind::Person, lex.norm(&known.name)), e);
             }
             e
         };
@@ -124,8 +131,7 @@ impl EntityResolver {
             .iter()
             .max_by(|a, b| {
                 let words = |s: &str| s.split_whitespace().count();
-                (words(a.0), a.1, a.0.len(), b.0)
-                    .cmp(&(words(b.0), b.1, b.0.len(), a.0))
+                (words(a.0), a.1, a.0.len(), b.0).cmp(&(words(b.0), b.1, b.0.len(), a.0))
             })
             .map(|(v, _)| v.clone())
         else {
@@ -139,8 +145,10 @@ impl EntityResolver {
         if entity.wikipedia.is_none() && (entity.kind != EntityKind::Person || best.contains(' ')) {
             entity.wikipedia = known.and_then(|k| k.wikipedia.clone());
         }
-        let mut aliases: Vec<(&String, &usize)> =
-            variants.iter().filter(|(v, _)| **v != entity.name).collect();
+        let mut aliases: Vec<(&String, &usize)> = variants
+            .iter()
+            .filter(|(v, _)| **v != entity.name)
+            .collect();
         aliases.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         entity.aliases = aliases.into_iter().map(|(v, _)| v.clone()).collect();
     }
@@ -200,8 +208,14 @@ fn same_person(lex: &Lexicon, a: &[String], b: &[String]) -> bool {
     if ga.is_empty() || gb.is_empty() {
         return false;
     }
-    let (short, long) = if ga.len() <= gb.len() { (&ga, &gb) } else { (&gb, &ga) };
-    if short.iter().all(|s| long.contains(s)) && (short.len() > 1 || !lex.is_family_first(&family_of(lex, a))) {
+    let (short, long) = if ga.len() <= gb.len() {
+        (&ga, &gb)
+    } else {
+        (&gb, &ga)
+    };
+    if short.iter().all(|s| long.contains(s))
+        && (short.len() > 1 || !lex.is_family_first(&family_of(lex, a)))
+    {
         return true;
     }
     one_vowel_apart(&ga.concat(), &gb.concat())
@@ -249,8 +263,16 @@ fn context(text: &str, bytes: Range<usize>) -> (String, String) {
         .next()
         .is_some_and(|c| !c.is_alphanumeric());
     (
-        if sep_before { String::new() } else { before.unwrap_or("").to_string() },
-        if sep_after { String::new() } else { after.unwrap_or("").to_string() },
+        if sep_before {
+            String::new()
+        } else {
+            before.unwrap_or("").to_string()
+        },
+        if sep_after {
+            String::new()
+        } else {
+            after.unwrap_or("").to_string()
+        },
     )
 }
 
@@ -260,7 +282,10 @@ fn office_key(lex: &Lexicon, role: &str) -> Option<String> {
     let words: Vec<String> = role.split_whitespace().map(str::to_lowercase).collect();
     if words.iter().any(|w| {
         let w = w.as_str();
-        w.starts_with("ehemal") || w.starts_with("früher") || w.starts_with("einst") || w.starts_with("damalig")
+        w.starts_with("ehemal")
+            || w.starts_with("früher")
+            || w.starts_with("einst")
+            || w.starts_with("damalig")
     }) {
         return None;
     }
@@ -272,7 +297,10 @@ fn office_key(lex: &Lexicon, role: &str) -> Option<String> {
         let head = w.split('-').next().unwrap_or(w);
         [w, head, w.strip_suffix('s').unwrap_or(w)]
             .into_iter()
-            .find_map(|x| lex.known(&lex.norm(x)).filter(|k| k.kind == EntityKind::Organization))
+            .find_map(|x| {
+                lex.known(&lex.norm(x))
+                    .filter(|k| k.kind == EntityKind::Organization)
+            })
             .map(|k| k.name.clone())
     };
     let qualifier = words
@@ -350,13 +378,20 @@ impl CorpusStage for EntityResolver {
                         let lower = name.to_lowercase();
                         let bytes = corpus.docs[d].doc.index().bytes(m.span);
                         let (before, after) = context(corpus.docs[d].doc.text(), bytes);
-                        let capital = lex.capital_of(&lower).filter(|_| kind == EntityKind::Location);
+                        let capital = lex
+                            .capital_of(&lower)
+                            .filter(|_| kind == EntityKind::Location);
                         let metonym = capital.is_some()
                             && !lex.is_locative(&before)
                             && after.chars().next().is_some_and(char::is_lowercase)
                             && !lex.is_locative(&after);
                         if let (true, Some(c)) = (metonym, capital) {
-                            let country = self.known_entity(corpus, lex, EntityKind::Location, &lex.countries[c].name.clone());
+                            let country = self.known_entity(
+                                corpus,
+                                lex,
+                                EntityKind::Location,
+                                &lex.countries[c].name.clone(),
+                            );
                             let mkey = (EntityKind::Location, format!("→{key}"));
                             match self.names.get(&mkey) {
                                 Some(&e) => e,
@@ -432,10 +467,15 @@ impl CorpusStage for EntityResolver {
             }
             let mut keys = HashSet::new();
             for role in corpus.docs[d].ann.roles.clone() {
-                let Some(e) = assigned.get(role.mention).copied().flatten() else { continue };
+                let Some(e) = assigned.get(role.mention).copied().flatten() else {
+                    continue;
+                };
                 let ri = corpus.entities[e].roles.len();
                 corpus.entities[e].roles.push(EntityRole {
-                    at: DocSpan { doc: d, span: role.span },
+                    at: DocSpan {
+                        doc: d,
+                        span: role.span,
+                    },
                     text: role.text.clone(),
                     flagged: false,
                 });
@@ -458,10 +498,17 @@ impl CorpusStage for EntityResolver {
 mod tests {
     use super::*;
     use crate::EntityRecognizer;
-    use lagebild_core::{AnalyzedDocument, Annotations, Document, DocumentStage, Mention, Role, Span};
+    use lagebild_core::{
+        AnalyzedDocument, Annotations, Document, DocumentStage, Mention, Role, Span,
+    };
 
     /// A document whose mentions (and roles) are given by their texts, found in order.
-    fn doc(id: &str, text: &str, mentions: &[(&str, EntityKind)], roles: &[(&str, usize)]) -> AnalyzedDocument {
+    fn doc(
+        id: &str,
+        text: &str,
+        mentions: &[(&str, EntityKind)],
+        roles: &[(&str, usize)],
+    ) -> AnalyzedDocument {
         let doc = Document::from_text(id, text);
         let mut ann = Annotations::default();
         let mut from = 0;
@@ -469,12 +516,21 @@ mod tests {
             let b = text[from..].find(m).expect("mention in text") + from;
             from = b + m.len();
             let span = doc.span_of_bytes(b..b + m.len());
-            ann.mentions.push(Mention { span, text: m.to_string(), kind: *kind, entity: None });
+            ann.mentions.push(Mention {
+                span,
+                text: m.to_string(),
+                kind: *kind,
+                entity: None,
+            });
         }
         for (r, mention) in roles {
             let b = text.find(r).expect("role in text");
             let span: Span = doc.span_of_bytes(b..b + r.len());
-            ann.roles.push(Role { span, text: r.to_string(), mention: *mention });
+            ann.roles.push(Role {
+                span,
+                text: r.to_string(),
+                mention: *mention,
+            });
         }
         lagebild_core::evidence::assert_evidence(&doc, &ann);
         AnalyzedDocument { doc, ann }
@@ -489,8 +545,22 @@ mod tests {
     #[test]
     fn variants_and_surnames_merge_across_documents() {
         let mut c = Corpus::default();
-        c.docs.push(doc("a", "Anton Gruber traf Wolodymyr Selenskyj. Gruber sagte.", &[("Anton Gruber", P), ("Wolodymyr Selenskyj", P), ("Gruber", P)], &[]));
-        c.docs.push(doc("b", "Volodymyr Zelensky und Gruber.", &[("Volodymyr Zelensky", P), ("Gruber", P)], &[]));
+        c.docs.push(doc(
+            "a",
+            "Anton Gruber traf Wolodymyr Selenskyj. Gruber sagte.",
+            &[
+                ("Anton Gruber", P),
+                ("Wolodymyr Selenskyj", P),
+                ("Gruber", P),
+            ],
+            &[],
+        ));
+        c.docs.push(doc(
+            "b",
+            "Volodymyr Zelensky und Gruber.",
+            &[("Volodymyr Zelensky", P), ("Gruber", P)],
+            &[],
+        ));
         let mut r = EntityResolver::new();
         r.update(&mut c, 0..1);
         r.update(&mut c, 1..2);
@@ -506,12 +576,26 @@ mod tests {
     #[test]
     fn shared_family_names_stay_apart_without_evidence() {
         let mut c = Corpus::default();
-        c.docs.push(doc("a", "Kim Jong Un und Kim Yo Jong. Kim sagte.", &[("Kim Jong Un", P), ("Kim Yo Jong", P), ("Kim", P)], &[]));
+        c.docs.push(doc(
+            "a",
+            "Kim Jong Un und Kim Yo Jong. Kim sagte.",
+            &[("Kim Jong Un", P), ("Kim Yo Jong", P), ("Kim", P)],
+            &[],
+        ));
         c.docs.push(doc("b", "Kim kam.", &[("Kim", P)], &[]));
-        c.docs.push(doc("c", "Yoon Suk Yeol und Yoon Suk Yol.", &[("Yoon Suk Yeol", P), ("Yoon Suk Yol", P)], &[]));
+        c.docs.push(doc(
+            "c",
+            "Yoon Suk Yeol und Yoon Suk Yol.",
+            &[("Yoon Suk Yeol", P), ("Yoon Suk Yol", P)],
+            &[],
+        ));
         let mut r = EntityResolver::new();
         r.update(&mut c, 0..3);
-        let (a, b, k) = (entity_of(&c, 0, 0), entity_of(&c, 0, 1), entity_of(&c, 0, 2));
+        let (a, b, k) = (
+            entity_of(&c, 0, 0),
+            entity_of(&c, 0, 1),
+            entity_of(&c, 0, 2),
+        );
         assert_ne!(a, b);
         assert_ne!(k, a);
         assert_ne!(k, b);
@@ -522,7 +606,12 @@ mod tests {
     #[test]
     fn capital_as_actor_refers_to_country() {
         let mut c = Corpus::default();
-        c.docs.push(doc("a", "Moskau erklärte, in Moskau sei es kalt.", &[("Moskau", L), ("Moskau", L)], &[]));
+        c.docs.push(doc(
+            "a",
+            "Moskau erklärte, in Moskau sei es kalt.",
+            &[("Moskau", L), ("Moskau", L)],
+            &[],
+        ));
         let mut r = EntityResolver::new();
         r.update(&mut c, 0..1);
         let (m, lit) = (entity_of(&c, 0, 0), entity_of(&c, 0, 1));
@@ -536,9 +625,19 @@ mod tests {
     fn office_given_to_the_wrong_person_is_flagged() {
         let mut c = Corpus::default();
         for i in 0..2 {
-            c.docs.push(doc(&format!("d{i}"), "Der kanadische Außenminister Paul Roth kam.", &[("Paul Roth", P)], &[("kanadische Außenminister", 0)]));
+            c.docs.push(doc(
+                &format!("d{i}"),
+                "Der kanadische Außenminister Paul Roth kam.",
+                &[("Paul Roth", P)],
+                &[("kanadische Außenminister", 0)],
+            ));
         }
-        c.docs.push(doc("x", "Der kanadische Außenminister Jan Berg kam.", &[("Jan Berg", P)], &[("kanadische Außenminister", 0)]));
+        c.docs.push(doc(
+            "x",
+            "Der kanadische Außenminister Jan Berg kam.",
+            &[("Jan Berg", P)],
+            &[("kanadische Außenminister", 0)],
+        ));
         let mut r = EntityResolver::new();
         r.update(&mut c, 0..2);
         r.update(&mut c, 2..3);

@@ -49,7 +49,12 @@ impl RoleInput<'_> {
         while i < n && self.genitive(lex, i) {
             i += 1;
         }
-        if i < n && matches!(self.lower[i].as_str(), "des" | "der" | "von" | "vom" | "für" | "im") {
+        if i < n
+            && matches!(
+                self.lower[i].as_str(),
+                "des" | "der" | "von" | "vom" | "für" | "im"
+            )
+        {
             let mut j = i + 1;
             let mut saw_noun = false;
             while j < n {
@@ -90,7 +95,8 @@ pub fn find(lex: &Lexicon, s: &RoleInput) -> Vec<(Range<usize>, usize)> {
             while start > 0 && role_end - start < MAX_ROLE_TOKENS {
                 let p = start - 1;
                 let l = &s.lower[p];
-                if (!capital(s.words[p]) && (lex.is_country_adjective(l) || lex.is_role_modifier(l)))
+                if (!capital(s.words[p])
+                    && (lex.is_country_adjective(l) || lex.is_role_modifier(l)))
                     || s.is_role(lex, p)
                 {
                     start = p;
@@ -107,7 +113,10 @@ pub fn find(lex: &Lexicon, s: &RoleInput) -> Vec<(Range<usize>, usize)> {
         // Apposition: Name , [article] [modifiers] ROLE [complement] (, | . | end)
         if range.end + 1 < n && s.words[range.end] == "," {
             let mut k = range.end + 1;
-            if matches!(s.lower[k].as_str(), "der" | "die" | "dem" | "den" | "des" | "ein" | "eine" | "einem" | "einer") {
+            if matches!(
+                s.lower[k].as_str(),
+                "der" | "die" | "dem" | "den" | "des" | "ein" | "eine" | "einem" | "einer"
+            ) {
                 k += 1;
             }
             let start = k;
@@ -122,8 +131,13 @@ pub fn find(lex: &Lexicon, s: &RoleInput) -> Vec<(Range<usize>, usize)> {
             if k < n && s.is_role(lex, k) {
                 let limit = start + MAX_ROLE_TOKENS;
                 let full = s.complement(lex, k + 1, limit);
-                let closed = full >= n || matches!(s.words[full], "," | "." | ")" | ";" | "–" | "-");
-                let end = if closed { full } else { s.complement(lex, k + 1, k + 2).min(k + 2).max(k + 1) };
+                let closed =
+                    full >= n || matches!(s.words[full], "," | "." | ")" | ";" | "–" | "-");
+                let end = if closed {
+                    full
+                } else {
+                    s.complement(lex, k + 1, k + 2).min(k + 2).max(k + 1)
+                };
                 out.push((start..end, *mention));
             }
         }
@@ -156,21 +170,39 @@ mod tests {
 
     #[test]
     fn prenominal_chains() {
-        assert_eq!(roles("Das sagte der südkoreanische Präsident Lee Jae", 5..7), vec!["südkoreanische Präsident"]);
-        assert_eq!(roles("Kreml-Sprecher Anton Meier sagte", 1..3), vec!["Kreml-Sprecher"]);
-        assert_eq!(roles("Auch Frankreichs Außenminister Paul Roth kam", 3..5), vec!["Frankreichs Außenminister"]);
-        assert_eq!(roles("mit NATO-Generalsekretär Jan Berg", 2..4), vec!["NATO-Generalsekretär"]);
+        assert_eq!(
+            roles("Das sagte der südkoreanische Präsident Lee Jae", 5..7),
+            vec!["südkoreanische Präsident"]
+        );
+        assert_eq!(
+            roles("Kreml-Sprecher Anton Meier sagte", 1..3),
+            vec!["Kreml-Sprecher"]
+        );
+        assert_eq!(
+            roles("Auch Frankreichs Außenminister Paul Roth kam", 3..5),
+            vec!["Frankreichs Außenminister"]
+        );
+        assert_eq!(
+            roles("mit NATO-Generalsekretär Jan Berg", 2..4),
+            vec!["NATO-Generalsekretär"]
+        );
         assert!(roles("Das Haus Jan Berg", 2..4).is_empty());
     }
 
     #[test]
     fn appositions() {
         assert_eq!(
-            roles("Jan Berg , ehemals Verteidigungsminister Russlands , kam", 0..2),
+            roles(
+                "Jan Berg , ehemals Verteidigungsminister Russlands , kam",
+                0..2
+            ),
             vec!["ehemals Verteidigungsminister Russlands"]
         );
         assert_eq!(
-            roles("mit Jan Berg , dem Sekretär des russischen Nationalen Sicherheitsrats , sprach", 1..3),
+            roles(
+                "mit Jan Berg , dem Sekretär des russischen Nationalen Sicherheitsrats , sprach",
+                1..3
+            ),
             vec!["Sekretär des russischen Nationalen Sicherheitsrats"]
         );
         assert_eq!(

@@ -8,7 +8,12 @@ use lagebild_core::{Annotations, Document, DocumentStage};
 use std::path::Path;
 use std::time::Instant;
 
-const ANCHOR_NER: &str = "goal ≥ 0.80 F1 (GermEval 2014 winner 0.791 on test; Flair 0.849, gbert-large 0.882)";
+/// CI floor for `ner-cv --limit 150`, a little below the measured figure.
+#[cfg(test)]
+const FLOOR_CV_150: f64 = 0.25;
+
+const ANCHOR_NER: &str =
+    "goal ≥ 0.80 F1 (GermEval 2014 winner 0.791 on test; Flair 0.849, gbert-large 0.882)";
 
 /// Evaluation and benchmark tasks of this crate.
 pub fn tasks() -> Vec<Task> {
@@ -24,7 +29,8 @@ pub fn tasks() -> Vec<Task> {
         Task {
             name: "ner-cv",
             kind: TaskKind::Eval,
-            about: "10-fold cross-validation of the NER training recipe on a GermEval-format file: \
+            about:
+                "10-fold cross-validation of the NER training recipe on a GermEval-format file: \
                     the honest figure (strict span F1, outer level)",
             default_data: "germeval2014/NER-de-dev.tsv",
             run: run_ner_cv,
@@ -59,7 +65,10 @@ fn run_ner(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         "ner",
         data,
         &score,
-        &format!("{} sentences scored with the shipped model", sentences.len()),
+        &format!(
+            "{} sentences scored with the shipped model",
+            sentences.len()
+        ),
     ))
 }
 
@@ -151,11 +160,11 @@ fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         .collect();
     let stage = EntityRecognizer::new();
     // Warm-up: load model and lexicon outside the timed loop.
-    stage.annotate(&Document::from_text("w", "Angela Merkel"), &mut Annotations::default());
-    let words: usize = texts
-        .iter()
-        .map(|t| t.split_whitespace().count())
-        .sum();
+    stage.annotate(
+        &Document::from_text("w", "Angela Merkel"),
+        &mut Annotations::default(),
+    );
+    let words: usize = texts.iter().map(|t| t.split_whitespace().count()).sum();
     let cpu_start = thread_cpu_seconds();
     let started = Instant::now();
     let (mut mentions, mut roles) = (0, 0);
@@ -193,6 +202,34 @@ fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
 mod tests {
     use super::*;
 
+    fn germeval() -> Option<std::path::PathBuf> {
+        lagebild_core::eval::dataset_for_test("germeval2014/NER-de-dev.tsv")
+    }
+
+    #[test]
+    fn shipped_model_floor_on_its_training_data() {
+        let Some(data) = germeval() else { return };
+        let opts = EvalOptions {
+            limit: Some(300),
+            peer: false,
+        };
+        let r = run_ner(&data, &opts).unwrap();
+        let f1 = r.get("f1").unwrap();
+        assert!(f1 > 0.95, "shipped model F1 {f1} on 300 training sentences");
+    }
+
+    #[test]
+    fn cross_validation_floor_on_a_subset() {
+        let Some(data) = germeval() else { return };
+        let opts = EvalOptions {
+            limit: Some(150),
+            peer: false,
+        };
+        let r = run_ner_cv(&data, &opts).unwrap();
+        let f1 = r.get("f1").unwrap();
+        assert!(f1 > FLOOR_CV_150, "10-fold CV F1 {f1} on 150 sentences");
+    }
+
     #[test]
     fn reads_quoted_csv() {
         let dir = std::env::temp_dir().join(format!("lb-ent-{}", std::process::id()));
@@ -200,6 +237,12 @@ mod tests {
         let p = dir.join("a.csv");
         std::fs::write(&p, "Sport;'Er sagte: ''ja''; dann\nging er'\nWeb;kurz\n").unwrap();
         let t = read_csv_texts(&p).unwrap();
-        assert_eq!(t, vec!["Er sagte: 'ja'; dann\nging er".to_string(), "kurz".to_string()]);
+        assert_eq!(
+            t,
+            vec![
+                "Er sagte: 'ja'; dann\nging er".to_string(),
+                "kurz".to_string()
+            ]
+        );
     }
 }

@@ -95,7 +95,18 @@ mod tests {
     fn keeps_compounds_numbers_and_splits_punctuation() {
         assert_eq!(
             words("„NATO-Generalsekretär“ zahlt 12.000 Euro, 3,5 %."),
-            vec!["„", "NATO-Generalsekretär", "“", "zahlt", "12.000", "Euro", ",", "3,5", "%", "."]
+            vec![
+                "„",
+                "NATO-Generalsekretär",
+                "“",
+                "zahlt",
+                "12.000",
+                "Euro",
+                ",",
+                "3,5",
+                "%",
+                "."
+            ]
         );
     }
 

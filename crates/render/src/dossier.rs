@@ -382,20 +382,50 @@ impl Dossier {
     }
 }
 
-/// Sort key of a TIMEX3 date value: known years first in calendar order, then dates whose
-/// year is unknown by month and day, then undated entries.
+/// Sort key of a TIMEX3 date value: known years first in calendar order (weeks, quarters,
+/// seasons, decades placed at their start), then dates whose year is unknown by month and
+/// day, then undated entries.
 pub fn date_key(value: Option<&str>) -> (u8, i32, u32, u32) {
     let Some(v) = value else {
         return (3, 0, 0, 0);
     };
     let mut parts = v.splitn(3, '-');
-    let num = |p: Option<&str>| p.and_then(|s| s.get(..2)).and_then(|s| s.parse::<u32>().ok());
-    let year = parts.next().and_then(|y| y.parse::<i32>().ok());
-    let month = num(parts.next());
-    let day = num(parts.next());
+    let head = parts.next().unwrap_or("");
+    let second = parts.next().unwrap_or("");
+    let day = parts
+        .next()
+        .and_then(|d| d.get(..2))
+        .and_then(|d| d.parse::<u32>().ok())
+        .unwrap_or(0);
+    let year = match head.len() {
+        4 => head.parse::<i32>().ok(),
+        3 => head.parse::<i32>().ok().map(|decade| decade * 10),
+        2 => head.parse::<i32>().ok().map(|century| century * 100),
+        _ => None,
+    };
+    let (month, day) = match second.as_bytes() {
+        [b'W', ..] => match (year, second[1..].parse::<i8>()) {
+            (Some(y), Ok(week)) => {
+                jiff::civil::ISOWeekDate::new(y as i16, week, jiff::civil::Weekday::Monday)
+                    .map(|d| {
+                        let date = d.date();
+                        (date.month() as u32, date.day() as u32)
+                    })
+                    .unwrap_or((0, 0))
+            }
+            _ => (0, 0),
+        },
+        [b'Q', q] if q.is_ascii_digit() => ((u32::from(q - b'0') - 1) * 3 + 1, 0),
+        [b'H', h] if h.is_ascii_digit() => ((u32::from(h - b'0') - 1) * 6 + 1, 0),
+        b"SP" => (3, 20),
+        b"SU" => (6, 21),
+        b"FA" => (9, 22),
+        b"WI" => (12, 21),
+        _ => (second.parse::<u32>().unwrap_or(0), day),
+    };
     match year {
-        Some(y) => (0, y, month.unwrap_or(0), day.unwrap_or(0)),
-        None if month.is_some() => (1, 0, month.unwrap_or(0), day.unwrap_or(0)),
+        Some(y) => (0, y, month, day),
+        None if month > 0 => (1, 0, month, day),
         None => (2, 0, 0, 0),
     }
 }
@@ -419,7 +449,13 @@ fn merge_events(events: Vec<(TimelineEntry, Vec<String>)>) -> Vec<TimelineEntry>
         }
     }
     let mut out: Vec<TimelineEntry> = merged.into_iter().map(|(e, _)| e).collect();
-    out.sort_by_key(|e| (date_key(e.date.as_deref()), e.sources[0].doc, e.sources[0].span));
+    out.sort_by_key(|e| {
+        (
+            date_key(e.date.as_deref()),
+            e.sources[0].doc,
+            e.sources[0].span,
+        )
+    });
     out
 }
 
@@ -524,12 +560,16 @@ mod tests {
             Some("2023-09-20"),
             Some("XXXX-09-20"),
             Some("2022"),
+            Some("2023-W38"),
+            Some("199"),
         ];
         values.sort_by_key(|v| date_key(*v));
         assert_eq!(
             values,
             vec![
+                Some("199"),
                 Some("2022"),
+                Some("2023-W38"),
                 Some("2023-09-20"),
                 Some("XXXX-09-20"),
                 Some("XXXX-09-22"),

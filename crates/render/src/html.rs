@@ -40,7 +40,10 @@ pub fn render(d: &Dossier, corpus: &Corpus) -> String {
     let _ = writeln!(w, "<h2 id=\"timeline\">Timeline</h2>");
     timeline(w, &d.timeline);
     if !d.commentary.is_empty() {
-        let _ = writeln!(w, "<h3>Commentary and background (not reported as fact)</h3>");
+        let _ = writeln!(
+            w,
+            "<h3>Commentary and background (not reported as fact)</h3>"
+        );
         timeline(w, &d.commentary);
     }
 
@@ -61,7 +64,10 @@ pub fn render(d: &Dossier, corpus: &Corpus) -> String {
                 .iter()
                 .map(|(r, flagged)| {
                     if *flagged {
-                        format!("<span class=\"flag\" title=\"contradicts other sources\">{} ⚠</span>", esc(r))
+                        format!(
+                            "<span class=\"flag\" title=\"contradicts other sources\">{} ⚠</span>",
+                            esc(r)
+                        )
                     } else {
                         esc(r)
                     }
@@ -202,11 +208,19 @@ pub fn render(d: &Dossier, corpus: &Corpus) -> String {
                 .as_deref()
                 .map(|t| format!(" — {}", esc(t)))
                 .unwrap_or_default(),
-            esc(s.source.as_deref().or(s.url.as_deref()).unwrap_or("source unknown")),
+            esc(s
+                .source
+                .as_deref()
+                .or(s.url.as_deref())
+                .unwrap_or("source unknown")),
             s.published.as_deref().unwrap_or("unknown"),
             s.language.as_deref().unwrap_or("?")
         );
-        let _ = writeln!(w, "<div class=\"doc\">{}</div>", annotated_text(d, a, s.doc));
+        let _ = writeln!(
+            w,
+            "<div class=\"doc\">{}</div>",
+            annotated_text(d, a, s.doc)
+        );
     }
     let _ = writeln!(w, "</body></html>");
     out
@@ -218,7 +232,11 @@ fn timeline(w: &mut String, entries: &[TimelineEntry]) {
         "<table><tr><th>Date</th><th>Event</th><th>Actors</th><th>Reported in</th></tr>"
     );
     for e in entries {
-        let class = if e.uncertain { " class=\"uncertain\"" } else { "" };
+        let class = if e.uncertain {
+            " class=\"uncertain\""
+        } else {
+            ""
+        };
         let sources: Vec<String> = e
             .sources
             .iter()
@@ -295,7 +313,12 @@ fn annotated_text(d: &Dossier, a: &lagebild_core::AnalyzedDocument, doc: usize) 
         if classes.is_empty() {
             out.push_str(&esc(&text));
         } else {
-            let _ = write!(out, "<span class=\"{}\">{}</span>", classes.join(" "), esc(&text));
+            let _ = write!(
+                out,
+                "<span class=\"{}\">{}</span>",
+                classes.join(" "),
+                esc(&text)
+            );
         }
         i = j;
     }
@@ -306,8 +329,17 @@ fn annotated_text(d: &Dossier, a: &lagebild_core::AnalyzedDocument, doc: usize) 
 fn cited(d: &Dossier) -> impl Iterator<Item = &Cite> {
     d.summary
         .iter()
-        .chain(d.timeline.iter().chain(&d.commentary).flat_map(|e| &e.sources))
-        .chain(d.quotes.iter().flat_map(|g| g.quotes.iter().map(|q| &q.quote)))
+        .chain(
+            d.timeline
+                .iter()
+                .chain(&d.commentary)
+                .flat_map(|e| &e.sources),
+        )
+        .chain(
+            d.quotes
+                .iter()
+                .flat_map(|g| g.quotes.iter().map(|q| &q.quote)),
+        )
         .chain(
             d.claims
                 .iter()

@@ -28,25 +28,27 @@ pub fn render(corpus: &Corpus, format: Format) -> String {
 
 /// The output contract as pretty-printed JSON.
 pub fn json(corpus: &Corpus) -> String {
-    let mut s = serde_json::to_string_pretty(&Report::from_corpus(corpus))
-        .expect("the report serialises");
+    let mut s =
+        serde_json::to_string_pretty(&Report::from_corpus(corpus)).expect("the report serialises");
     s.push('\n');
     s
 }
 
-/// Human label of a TIMEX3 date value on the timeline.
+/// Human label of a TIMEX3 date value on the timeline: unknown parts stay visible as `?`.
 pub fn date_label(value: Option<&str>, uncertain: bool) -> String {
     let Some(v) = value else {
         return "undated".to_string();
     };
-    let label = match v.strip_prefix("XXXX") {
-        Some(rest) => format!("{}{rest} (year unknown)", "????"),
-        None => v.to_string(),
-    };
-    if uncertain && !v.starts_with("XXXX") {
-        format!("{label} (approx.)")
+    if !v.chars().any(|c| c.is_ascii_digit()) {
+        return format!("unresolved ({v})");
+    }
+    if let Some(rest) = v.strip_prefix("XXXX") {
+        return format!("????{} (year unknown)", rest.replace('X', "?"));
+    }
+    if uncertain {
+        format!("{v} (approx.)")
     } else {
-        label
+        v.to_string()
     }
 }
 
@@ -80,7 +82,11 @@ pub fn claim_holders(d: &Dossier) -> Vec<String> {
     }
     let mut holders: Vec<(&String, usize)> = counts.into_iter().collect();
     holders.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    holders.into_iter().take(10).map(|(h, _)| h.clone()).collect()
+    holders
+        .into_iter()
+        .take(10)
+        .map(|(h, _)| h.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -91,7 +97,10 @@ mod tests {
     fn corpus() -> Corpus {
         let mut p = lagebild_pipeline::Pipeline::standard();
         p.run(vec![
-            Document::from_text("a", "<script>alert(1)</script> Angela Merkel traf am Montag in Berlin ein."),
+            Document::from_text(
+                "a",
+                "<script>alert(1)</script> Angela Merkel traf am Montag in Berlin ein.",
+            ),
             Document::from_text("b", "Zweiter Text über Berlin und die Regierung."),
         ])
     }
@@ -116,22 +125,44 @@ mod tests {
         let html = render(&corpus(), Format::Html);
         assert!(!html.contains("<script>alert"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(!html.contains("http://") && !html.contains("https://"), "no external assets");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external assets"
+        );
     }
 
     #[test]
     fn markdown_has_every_section() {
         let md = render(&corpus(), Format::Markdown);
-        for h in ["## Summary", "## Timeline", "## Actors", "## Who said what", "## Claims", "## Sources", "## Dropped as boilerplate"] {
+        for h in [
+            "## Summary",
+            "## Timeline",
+            "## Actors",
+            "## Who said what",
+            "## Claims",
+            "## Sources",
+            "## Dropped as boilerplate",
+        ] {
             assert!(md.contains(h), "missing {h}");
         }
     }
 
     #[test]
     fn labels_and_excerpts() {
-        assert_eq!(date_label(Some("XXXX-09-22"), true), "????-09-22 (year unknown)");
+        assert_eq!(
+            date_label(Some("XXXX-09-22"), true),
+            "????-09-22 (year unknown)"
+        );
         assert_eq!(date_label(Some("2023-09-22"), false), "2023-09-22");
         assert_eq!(date_label(None, false), "undated");
+        assert_eq!(
+            date_label(Some("XXXX-XX-XX"), true),
+            "unresolved (XXXX-XX-XX)"
+        );
+        assert_eq!(
+            date_label(Some("XXXX-09-XX"), true),
+            "????-09-?? (year unknown)"
+        );
         assert_eq!(excerpt("a  b\nc", 10), "a b c");
         assert_eq!(excerpt("abcdef", 4), "abc…");
     }

@@ -28,10 +28,7 @@ pub fn render(d: &Dossier) -> String {
     let _ = writeln!(w, "## Timeline\n");
     timeline(w, &d.timeline);
     if !d.commentary.is_empty() {
-        let _ = writeln!(
-            w,
-            "### Commentary and background (not reported as fact)\n"
-        );
+        let _ = writeln!(w, "### Commentary and background (not reported as fact)\n");
         timeline(w, &d.commentary);
     }
 
@@ -97,7 +94,15 @@ pub fn render(d: &Dossier) -> String {
     let _ = writeln!(w, "## Claims\n");
     if !d.claims.is_empty() {
         let holders = crate::claim_holders(d);
-        let _ = writeln!(w, "| Claim | {} |", holders.iter().map(|h| inline(h)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(
+            w,
+            "| Claim | {} |",
+            holders
+                .iter()
+                .map(|h| inline(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
         let _ = writeln!(w, "|---|{}", "---|".repeat(holders.len()));
         for c in &d.claims {
             let cells: Vec<String> = holders
@@ -161,7 +166,10 @@ pub fn render(d: &Dossier) -> String {
     let _ = writeln!(w);
 
     let _ = writeln!(w, "## Sources\n");
-    let _ = writeln!(w, "| Article | Title | Source | Published | Language | Opinion / background |");
+    let _ = writeln!(
+        w,
+        "| Article | Title | Source | Published | Language | Opinion / background |"
+    );
     let _ = writeln!(w, "|---|---|---|---|---|---|");
     for s in &d.sources {
         let sections: Vec<String> = s

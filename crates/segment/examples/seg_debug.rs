@@ -34,12 +34,30 @@ fn main() {
         };
         for e in &ours {
             if !g.contains(e) {
-                println!("FP\t{}\t{}", f.file_name().unwrap().to_string_lossy().chars().take(12).collect::<String>(), ctx(*e));
+                println!(
+                    "FP\t{}\t{}",
+                    f.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .chars()
+                        .take(12)
+                        .collect::<String>(),
+                    ctx(*e)
+                );
             }
         }
         for e in &gold {
             if !o.contains(e) {
-                println!("FN\t{}\t{}", f.file_name().unwrap().to_string_lossy().chars().take(12).collect::<String>(), ctx(*e));
+                println!(
+                    "FN\t{}\t{}",
+                    f.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .chars()
+                        .take(12)
+                        .collect::<String>(),
+                    ctx(*e)
+                );
             }
         }
     }

@@ -239,6 +239,29 @@ mod tests {
     }
 
     #[test]
+    fn numbers_after_nouns_and_ellipses() {
+        assert_eq!(
+            sentences(
+                "Sie kam auf Platz 19. Trainer Meier war zufrieden. Er zögerte … Dann ging er."
+            ),
+            [
+                "Sie kam auf Platz 19.",
+                "Trainer Meier war zufrieden.",
+                "Er zögerte … Dann ging er."
+            ]
+        );
+        assert_eq!(
+            sentences(
+                "Die Crew: Eileen Collins, Kommandantin; James Kelly, Pilot; er selbst fehlte."
+            ),
+            [
+                "Die Crew: Eileen Collins, Kommandantin; James Kelly, Pilot;",
+                "er selbst fehlte."
+            ]
+        );
+    }
+
+    #[test]
     fn lines_end_sentences_unless_wrapped() {
         assert_eq!(
             sentences(

@@ -3,17 +3,20 @@
 //! stop), so linear in the number of tokens.
 //!
 //! Where a sentence ends:
-//! - after `.`, `!`, `?`, `?!`, `...`/`…` and the closing quotes or brackets glued to them,
-//!   unless the next token starts in lower case ("„…beendet.“ sagte er", "… usw. und") or is
-//!   a comma, colon, semicolon, dash or closing bracket; an ellipsis in brackets (`[…]`) is an
-//!   omission, not an end;
+//! - after `.`, `!`, `?`, `?!` and the closing quotes or brackets glued to them, unless the
+//!   next token starts in lower case ("„…beendet.“ sagte er", "… usw. und"; but "eBay" starts a
+//!   sentence) or is a comma, colon, semicolon, dash or closing bracket; "Yahoo!News" is a name;
+//! - never after an ellipsis (`...`, `…`) on the same line: it marks an omission or a voice
+//!   trailing off, mid-sentence as often as at the end;
 //! - after a stop that belongs to a word (see [`crate::tokenize`]): never for titles ("Dr.",
 //!   "Nr."), before any capitalised word for "usw."/"etc.", before a capitalised word or quote
-//!   after a year or a cardinal ("im Jahr 2011. Dabei"), and otherwise (ordinals, dates,
-//!   initials, other abbreviations) only before a word that can only start a sentence
-//!   ("Bayern wurde 2. Der Verein …" but "am 22. September", "Heidi K. erhob");
-//! - after a semicolon outside brackets, before a word: it joins main clauses ("…gedauert;
-//!   die Berichterstatter …"), as the German news gold splits there;
+//!   after a year or a cardinal ("im Jahr 2011. Dabei") or a number after a noun ("auf Platz
+//!   19. Trainer …", "Benedikt XVI. „Die …"), and otherwise (ordinals, dates, initials, other
+//!   abbreviations) only before a word that can only start a sentence ("Bayern wurde 2. Der
+//!   Verein …" but "am 22. September", "Heidi K. erhob");
+//! - after a semicolon outside brackets, before a lower-case word or a function word: it joins
+//!   main clauses ("…gedauert; die Berichterstatter …"), as the German news gold splits there,
+//!   while "Collins, Kommandantin; James Kelly, Pilot" is a list;
 //! - at a blank line always, and at a single line break (a headline without a full stop ends
 //!   at its line) unless the next line starts in lower case or the line ends with a comma or an
 //!   open hyphen: then the line was only wrapped.
@@ -30,7 +33,7 @@
 //! like any line break.
 
 use crate::rules::{AbbrevClass, Rules};
-use crate::tokenize::{is_number, is_punct};
+use crate::tokenize::{is_number, is_punct, is_roman};
 use std::ops::Range;
 
 /// Quotes and brackets that close a sentence when glued to its final stop.
@@ -105,9 +108,13 @@ impl Rules {
         let strong = is_strong_stop(t);
         let word_stop = !strong && t.len() > 1 && t.ends_with('.');
         if t == ";" {
+            // A semicolon joins main clauses ("…gedauert; die Berichterstatter …"), but also
+            // separates list items ("Collins, Kommandantin; James Kelly, Pilot"): before a
+            // capitalised word only a function word shows a clause.
             let next = tokens.get(k + 1).map(|r| &text[r.clone()])?;
             let c = next.chars().next()?;
-            return (depth == 0 && (c.is_alphabetic() || is_opener(c))).then_some(k);
+            let clause = c.is_lowercase() || is_opener(c) || self.is_starter(next);
+            return (depth == 0 && clause).then_some(k);
         }
         if t == ":" {
             let next = tokens.get(k + 1).map(|r| &text[r.clone()])?;
@@ -123,7 +130,9 @@ impl Rules {
         if !strong && !word_stop {
             return None;
         }
-        if strong && is_ellipsis(t) && k > 0 && matches!(tok(k - 1), "(" | "[") {
+        // An ellipsis marks an omission or a voice trailing off, in mid-sentence as often as
+        // at its end: only a line break after it ends the sentence.
+        if strong && is_ellipsis(t) {
             return None;
         }
         // Closing quotes and brackets glued to the stop belong to the ending sentence.
@@ -156,16 +165,25 @@ impl Rules {
         }
         let word = &t[..t.len() - 1];
         let starter = self.is_starter(next);
+        // "auf Platz 19.", "Benedikt XVI.": a number after a noun is a count or a regnal
+        // number, not an ordinal before its noun, so its stop can end the sentence.
+        let after_noun = k > 0 && {
+            let prev = tok(k - 1);
+            prev.starts_with(char::is_uppercase)
+                && prev.chars().all(char::is_alphabetic)
+                && !self.is_starter(prev)
+        };
+        let capital_follows = (c.is_uppercase() || is_opener(c)) && !self.is_month(next);
         let ends = match self.abbreviation(word) {
             Some(AbbrevClass::Title | AbbrevClass::Number) => false,
             Some(AbbrevClass::Final) => c.is_uppercase() || is_opener(c),
             Some(AbbrevClass::Any) => starter,
             None if is_number(word) => {
                 starter
-                    || (is_cardinal(word)
-                        && (c.is_uppercase() || c.is_ascii_digit() || is_opener(c))
-                        && !self.is_month(next))
+                    || (is_cardinal(word) && (capital_follows || c.is_ascii_digit()))
+                    || (after_noun && capital_follows)
             }
+            None if is_roman(word) => starter || (after_noun && capital_follows),
             None => starter,
         };
         ends.then_some(last)

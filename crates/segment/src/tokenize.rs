@@ -2,9 +2,10 @@
 //! punctuation mark, so its time is linear in the text length whatever the input.
 //!
 //! Conventions (those of the German news gold in `quotation-wikinews`, where sensible):
-//! - Words keep internal hyphens, slashes, apostrophes and dots ("NATO-Generalsekretär",
-//!   "CDU/CSU", "People's", "ver.di"), digit groups ("12.000", "3,5", "1:0", "12:00") and the
-//!   symbols glued to them ("5%", "US$", "AT&T").
+//! - Words keep internal hyphens, apostrophes and dots ("NATO-Generalsekretär", "People's",
+//!   "ver.di"), a slash between capitals ("CDU/CSU"), digit groups ("12.000", "3,5", "1:0",
+//!   "12:00") and the symbols glued to them ("US$", "AT&T"); a percent sign is a token
+//!   ("5", "%"), as are other slashes ("km", "/", "h").
 //! - A final full stop belongs to the word for abbreviations ("Dr.", "usw."), letter-dot chains
 //!   ("z.B.", "e.V."), single letters ("K.", "z."), Roman numerals and numbers followed by a word
 //!   ("22. September", "2011. Dabei"): the sentence splitter then decides whether that stop also
@@ -45,6 +46,7 @@ pub(crate) fn is_punct(c: char) -> bool {
             | '`'
             | '´'
             | '/'
+            | '%'
             | '\\'
             | '|'
             | '-'
@@ -170,7 +172,8 @@ impl Rules {
                     (prev.is_ascii_digit() && n.is_ascii_digit())
                         || (prev.is_lowercase() && n.is_lowercase())
                 }
-                ('/', Some(n)) => prev.is_alphanumeric() && n.is_alphanumeric(),
+                // "CDU/CSU" is one name; "km/h", "SPD/Grüne", "2006/2007" are three tokens.
+                ('/', Some(n)) => prev.is_uppercase() && n.is_uppercase(),
                 (d, Some(n)) if is_dash(d) => is_word_char(n),
                 (a, Some(n)) if is_apostrophe(a) => prev.is_alphabetic() && n.is_alphabetic(),
                 _ => false,

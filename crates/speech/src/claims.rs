@@ -260,7 +260,10 @@ fn statements(d: usize, doc: &Document, ann: &Annotations) -> Vec<Statement> {
             stance,
             negated,
             anaphoric,
-            at: DocSpan { doc: d, span: q.span },
+            at: DocSpan {
+                doc: d,
+                span: q.span,
+            },
             text: q.text.clone(),
             statement: statement_text(&q.text),
         });
@@ -275,8 +278,12 @@ fn statements(d: usize, doc: &Document, ann: &Annotations) -> Vec<Statement> {
         if ann.quotes.iter().any(|q| q.span.overlaps(e.span)) {
             continue;
         }
-        let Some(&actor) = e.actors.first() else { continue };
-        let Some(m) = ann.mentions.get(actor) else { continue };
+        let Some(&actor) = e.actors.first() else {
+            continue;
+        };
+        let Some(m) = ann.mentions.get(actor) else {
+            continue;
+        };
         let (holder, holder_keys) = holder_of(Some(actor), &m.text);
         let (mut terms, negated) = terms(lex, &e.text);
         let mut entities = entities_in(ann, e.span);
@@ -293,7 +300,10 @@ fn statements(d: usize, doc: &Document, ann: &Annotations) -> Vec<Statement> {
             stance,
             negated,
             anaphoric,
-            at: DocSpan { doc: d, span: e.span },
+            at: DocSpan {
+                doc: d,
+                span: e.span,
+            },
             text: e.text.clone(),
             statement: statement_text(&e.text),
         });
@@ -303,7 +313,10 @@ fn statements(d: usize, doc: &Document, ann: &Annotations) -> Vec<Statement> {
 
 /// A readable statement: the content without a leading "dass" and trailing punctuation.
 fn statement_text(text: &str) -> String {
-    let t = text.trim().trim_start_matches("dass ").trim_end_matches(['.', ',']);
+    let t = text
+        .trim()
+        .trim_start_matches("dass ")
+        .trim_end_matches(['.', ',']);
     let t = t.trim_matches(['„', '“', '"', '»', '«']);
     let mut s: String = t.chars().take(240).collect();
     if t.chars().count() > 240 {
@@ -390,7 +403,10 @@ mod tests {
     #[test]
     fn stems_and_terms() {
         let lex = lexicon::get("de");
-        let (t, neg) = terms(lex, "dass es keine nordkoreanischen Truppen in Russland gebe");
+        let (t, neg) = terms(
+            lex,
+            "dass es keine nordkoreanischen Truppen in Russland gebe",
+        );
         assert!(neg);
         assert!(t.contains("truppen") || t.contains("trupp"));
         assert!(!t.contains("dass"));

@@ -140,7 +140,10 @@ impl Scores {
         let s = sys.map_or(&empty, |g| &g.roles);
         let g = gold.map_or(&empty, |g| &g.roles);
         for r in 0..ROLES.len() {
-            let tp = g[r].iter().filter(|t| s[r].binary_search(t).is_ok()).count();
+            let tp = g[r]
+                .iter()
+                .filter(|t| s[r].binary_search(t).is_ok())
+                .count();
             let (fp, fn_) = (s[r].len() - tp, g[r].len() - tp);
             let slot = &mut self.roles[r];
             if tp + fp > 0 {
@@ -167,8 +170,16 @@ impl Scores {
     }
 
     fn prf(slot: (f64, usize, f64, usize)) -> (f64, f64, f64) {
-        let p = if slot.1 == 0 { 0.0 } else { slot.0 / slot.1 as f64 };
-        let r = if slot.3 == 0 { 0.0 } else { slot.2 / slot.3 as f64 };
+        let p = if slot.1 == 0 {
+            0.0
+        } else {
+            slot.0 / slot.1 as f64
+        };
+        let r = if slot.3 == 0 {
+            0.0
+        } else {
+            slot.2 / slot.3 as f64
+        };
         (p, r, lagebild_core::eval::f1(p, r))
     }
 }
@@ -180,7 +191,11 @@ fn score_document(sys: &[Group], gold: &[Group], scores: &mut Scores) {
     scores.sys += sys.len();
     let weight = |gi: usize, si: usize| {
         let o = overlap_f1(&gold[gi].roles[0], &sys[si].roles[0]);
-        let bonus = if o > 0.0 && gold[gi].form == sys[si].form { 0.01 } else { 0.0 };
+        let bonus = if o > 0.0 && gold[gi].form == sys[si].form {
+            0.01
+        } else {
+            0.0
+        };
         ((o + bonus) * 1e6).round() as i64
     };
     let mut matched_sys = vec![false; sys.len()];
@@ -237,7 +252,7 @@ fn date_of(name: &str) -> Option<jiff::civil::Date> {
 }
 
 /// The system's quotations of one document as token-id groups.
-fn system_groups(doc: &Document, ann: &Annotations, tokens: &[GoldToken]) -> Vec<Group> {
+fn system_groups(ann: &Annotations, tokens: &[GoldToken]) -> Vec<Group> {
     let ids = |span: Span| -> Vec<usize> {
         tokens
             .iter()
@@ -246,16 +261,24 @@ fn system_groups(doc: &Document, ann: &Annotations, tokens: &[GoldToken]) -> Vec
             .map(|(i, _)| i)
             .collect()
     };
-    let _ = doc;
     ann.quotes
         .iter()
         .map(|q| {
             let quote = ids(q.span);
             let speaker = q.speaker.as_ref().map(|e| ids(e.span)).unwrap_or_default();
             let cue = q.cue.as_ref().map(|e| ids(e.span)).unwrap_or_default();
-            let addressee = q.addressee.as_ref().map(|e| ids(e.span)).unwrap_or_default();
+            let addressee = q
+                .addressee
+                .as_ref()
+                .map(|e| ids(e.span))
+                .unwrap_or_default();
             // The frame: from the first to the last token of speaker and cue, outside the quote.
-            let parts: Vec<usize> = speaker.iter().chain(&cue).chain(&addressee).copied().collect();
+            let parts: Vec<usize> = speaker
+                .iter()
+                .chain(&cue)
+                .chain(&addressee)
+                .copied()
+                .collect();
             let frame = match (parts.iter().min(), parts.iter().max()) {
                 (Some(&a), Some(&b)) => (a..=b).filter(|t| !quote.contains(t)).collect(),
                 _ => Vec::new(),
@@ -281,7 +304,11 @@ fn run_quotes(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     if let Some(limit) = opts.limit {
         files.truncate(limit);
     }
-    anyhow::ensure!(!files.is_empty(), "no .json documents in {}", data.display());
+    anyhow::ensure!(
+        !files.is_empty(),
+        "no .json documents in {}",
+        data.display()
+    );
     let mut scores = Scores::default();
     for path in &files {
         let raw = std::fs::read_to_string(path)?;
@@ -301,7 +328,7 @@ fn run_quotes(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
             gold.text.clone(),
         );
         let ann = analyse(&doc);
-        let sys = system_groups(&doc, &ann, &gold.tokens);
+        let sys = system_groups(&ann, &gold.tokens);
         let gold_groups: Vec<Group> = gold.annotations.iter().map(Group::gold).collect();
         score_document(&sys, &gold_groups, &mut scores);
     }
@@ -339,7 +366,8 @@ fn run_quotes(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
 
 /// Reads `label;text` rows with `'` as the quote char (10kGNAD).
 fn read_gnad(path: &Path) -> anyhow::Result<Vec<String>> {
-    let raw = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut texts = Vec::new();
     let mut chars = raw.chars().peekable();
     let mut field = String::new();
@@ -456,8 +484,14 @@ mod tests {
 
     #[test]
     fn scorer_matches_one_to_one_and_macro_averages() {
-        let gold = [group(&[1, 2, 3, 4], &[0], "Direct"), group(&[10, 11], &[9], "Indirect")];
-        let sys = [group(&[10, 11, 12], &[9], "Indirect"), group(&[2, 3], &[0], "Direct")];
+        let gold = [
+            group(&[1, 2, 3, 4], &[0], "Direct"),
+            group(&[10, 11], &[9], "Indirect"),
+        ];
+        let sys = [
+            group(&[10, 11, 12], &[9], "Indirect"),
+            group(&[2, 3], &[0], "Direct"),
+        ];
         let mut s = Scores::default();
         score_document(&sys, &gold, &mut s);
         let (p, r, _) = Scores::prf(s.roles[0]);
@@ -476,7 +510,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("speech-gnad-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("a.csv");
-        std::fs::write(&p, "Inland;'Er sagte: ''Ja''; gut.\nZweite Zeile'\nSport;kurz\n").unwrap();
+        std::fs::write(
+            &p,
+            "Inland;'Er sagte: ''Ja''; gut.\nZweite Zeile'\nSport;kurz\n",
+        )
+        .unwrap();
         let rows = read_gnad(&p).unwrap();
         assert_eq!(rows, ["Er sagte: 'Ja'; gut.\nZweite Zeile", "kurz"]);
         std::fs::remove_dir_all(&dir).ok();

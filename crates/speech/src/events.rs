@@ -3,7 +3,9 @@
 
 use crate::lexicon::{self, Form};
 use crate::text::View;
-use lagebild_core::{Annotations, Document, DocumentStage, EntityKind, Event, Evidence, SectionKind};
+use lagebild_core::{
+    Annotations, Document, DocumentStage, EntityKind, Event, Evidence, SectionKind,
+};
 
 /// Finds typed events with actors and dates.
 #[derive(Debug, Default)]
@@ -84,7 +86,11 @@ fn trigger<'f>(view: &View, forms: &'f [Form], i: usize, end: usize) -> Option<&
 
 /// Actors: names before the trigger (the subject side), else the first after it;
 /// participants: the other names of the sentence.
-fn roles_of(ann: &Annotations, sentence: lagebild_core::Span, trigger: usize) -> (Vec<usize>, Vec<usize>) {
+fn roles_of(
+    ann: &Annotations,
+    sentence: lagebild_core::Span,
+    trigger: usize,
+) -> (Vec<usize>, Vec<usize>) {
     let inside: Vec<usize> = ann
         .mentions
         .iter()
@@ -98,7 +104,12 @@ fn roles_of(ann: &Annotations, sentence: lagebild_core::Span, trigger: usize) ->
         .filter(|&m| ann.mentions[m].span.end <= trigger)
         .collect();
     if actors.is_empty() {
-        actors.extend(inside.iter().copied().find(|&m| ann.mentions[m].span.start > trigger));
+        actors.extend(
+            inside
+                .iter()
+                .copied()
+                .find(|&m| ann.mentions[m].span.start > trigger),
+        );
     }
     let participants = inside.into_iter().filter(|m| !actors.contains(m)).collect();
     (actors, participants)
@@ -125,13 +136,15 @@ mod tests {
     fn typed_events_with_actors_and_separable_triggers() {
         let text = "Kim Jong Un traf am Dienstag Sergej Schoigu in Pjöngjang. Moskau wies die Vorwürfe zurück. Er gab einen Ball zurück.";
         let doc = Document::from_text("t", text);
-        let mut ann = Annotations::default();
-        ann.mentions = vec![
-            mention(text, "Kim Jong Un", EntityKind::Person),
-            mention(text, "Sergej Schoigu", EntityKind::Person),
-            mention(text, "Pjöngjang", EntityKind::Location),
-            mention(text, "Moskau", EntityKind::Location),
-        ];
+        let mut ann = Annotations {
+            mentions: vec![
+                mention(text, "Kim Jong Un", EntityKind::Person),
+                mention(text, "Sergej Schoigu", EntityKind::Person),
+                mention(text, "Pjöngjang", EntityKind::Location),
+                mention(text, "Moskau", EntityKind::Location),
+            ],
+            ..Annotations::default()
+        };
         EventExtractor::new().annotate(&doc, &mut ann);
         assert_evidence(&doc, &ann);
         let kinds: Vec<&str> = ann.events.iter().map(|e| e.kind.as_str()).collect();

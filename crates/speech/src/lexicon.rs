@@ -32,7 +32,6 @@ pub(crate) struct Marker {
     /// Lowercase words of the marker.
     pub words: Vec<&'static str>,
     pub pos: MarkerPos,
-    pub kind: &'static str,
 }
 
 /// Closed word classes (bit flags) from `speech-words.tsv`.
@@ -79,7 +78,7 @@ impl Lexicon {
             }
         }
         for row in lang.rows("speech-markers.tsv") {
-            if let [marker, pos, kind] = row[..] {
+            if let [marker, pos] = row[..] {
                 let pos = match pos {
                     "before" => MarkerPos::Before,
                     "after" => MarkerPos::After,
@@ -88,12 +87,12 @@ impl Lexicon {
                 lex.markers.push(Marker {
                     words: marker.split_whitespace().collect(),
                     pos,
-                    kind,
                 });
             }
         }
         // Longest markers first, so "nach angaben von" wins over "nach angaben".
-        lex.markers.sort_by_key(|m| std::cmp::Reverse(m.words.len()));
+        lex.markers
+            .sort_by_key(|m| std::cmp::Reverse(m.words.len()));
         lex.source_nouns = lang.lines("speech-nouns.txt").collect();
         for row in lang.rows("speech-words.tsv") {
             if let [name, word] = row[..] {
@@ -194,9 +193,14 @@ mod tests {
     fn german_lexicon_reads_separable_verbs() {
         let lex = get("de");
         let teilte = lex.cue("teilte");
-        assert!(teilte.iter().any(|f| f.needs_particle && f.particle == Some("mit")));
+        assert!(teilte
+            .iter()
+            .any(|f| f.needs_particle && f.particle == Some("mit")));
         assert!(lex.cue("mitteilte").iter().any(|f| !f.needs_particle));
-        assert!(lex.cue("sagte").iter().any(|f| f.kind == "say" && !f.needs_particle));
+        assert!(lex
+            .cue("sagte")
+            .iter()
+            .any(|f| f.kind == "say" && !f.needs_particle));
         assert!(lex.event("treffen").iter().any(|f| f.kind == "meet"));
         assert_eq!(lex.cameo.get("attack"), Some(&"19"));
         assert!(lex.is("dass", class::SUB));

@@ -17,4 +17,3 @@ use lagebild_core::eval::Task;
 pub fn tasks() -> Vec<Task> {
     eval::tasks()
 }
-

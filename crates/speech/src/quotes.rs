@@ -9,9 +9,7 @@
 
 use crate::lexicon::{self, class, Form, Lexicon, MarkerPos};
 use crate::text::View;
-use lagebild_core::{
-    Annotations, Document, DocumentStage, EntityKind, Evidence, Quote, QuoteKind,
-};
+use lagebild_core::{Annotations, Document, DocumentStage, EntityKind, Evidence, Quote, QuoteKind};
 use std::ops::Range;
 
 /// Finds direct and indirect quotations with their speakers.
@@ -49,7 +47,7 @@ impl DocumentStage for QuoteExtractor {
             let speaker = f.speaker.clone().map(evidence);
             let speaker_mention = speaker
                 .as_ref()
-                .and_then(|s| resolve_speaker(doc, ann, lex, s, &quotes));
+                .and_then(|s| resolve_speaker(ann, lex, s, &quotes));
             quotes.push(Quote {
                 span,
                 text: doc.slice(span).to_string(),
@@ -247,13 +245,15 @@ impl<'v, 'a> Finder<'v, 'a> {
         let whole = words >= 4 && (inner_final || close + 1 >= end_sent.end - 1);
         if whole {
             if let Some(last) = self.last.clone() {
-                if self.sent_of[open] <= last.sentence + 2 && !self.paragraph_break(last.sentence, open) {
+                if self.sent_of[open] <= last.sentence + 2
+                    && !self.paragraph_break(last.sentence, open)
+                {
                     let a = Attribution {
                         speaker: last.speaker,
                         cue: None,
                         sentence: self.sent_of[close],
                     };
-                    return self.accept_direct(quote, a);
+                    self.accept_direct(quote, a);
                 }
             }
         }
@@ -262,7 +262,12 @@ impl<'v, 'a> Finder<'v, 'a> {
     /// A quoted name or title: every word capitalised ("„Al Jazeera“", "„Morning Star“").
     fn name_like(&self, open: usize, close: usize) -> bool {
         let words: Vec<usize> = (open + 1..close).filter(|&i| self.word(i)).collect();
-        words.len() <= 5 && words.iter().all(|&i| self.cap(i) || self.is(i, class::DET) || self.lower(i).chars().all(|c| c.is_ascii_digit()))
+        words.len() <= 5
+            && words.iter().all(|&i| {
+                self.cap(i)
+                    || self.is(i, class::DET)
+                    || self.lower(i).chars().all(|c| c.is_ascii_digit())
+            })
     }
 
     fn paragraph_break(&self, sentence: usize, upto: usize) -> bool {
@@ -307,9 +312,9 @@ impl<'v, 'a> Finder<'v, 'a> {
                 sentence: self.sent_of[i],
             });
         }
-        let (form, particle) = self.cue_form(i, end)?;
+        let (_, particle) = self.cue_form(i, end)?;
         let cue_end = particle.map_or(i + 1, |p| p + 1);
-        let speaker = self.speaker_after(i + 1, end, &form);
+        let speaker = self.speaker_after(i + 1, end);
         Some(Attribution {
             speaker,
             cue: Some(i..cue_end.min(i + 1)),
@@ -333,8 +338,8 @@ impl<'v, 'a> Finder<'v, 'a> {
             if reused || !self.word(i) || self.in_direct[i] {
                 continue;
             }
-            if let Some((form, _)) = self.cue_form(i, open) {
-                let speaker = self.subject(start, i, last, &form);
+            if self.cue_form(i, open).is_some() {
+                let speaker = self.subject(start, i, last);
                 return Some(Attribution {
                     speaker,
                     cue: Some(i..i + 1),
@@ -347,15 +352,16 @@ impl<'v, 'a> Finder<'v, 'a> {
 
     /// A cue verb anywhere else in the sentence (outside quotation marks).
     fn sentence_cue(&self, sent: Range<usize>, open: usize, close: usize) -> Option<Attribution> {
-        let near = sent.start.max(open.saturating_sub(MAX_CLAUSE))..sent.end.min(close + MAX_CLAUSE);
+        let near =
+            sent.start.max(open.saturating_sub(MAX_CLAUSE))..sent.end.min(close + MAX_CLAUSE);
         for i in near {
             if (open..=close).contains(&i) || self.used_cue[i] || self.in_direct[i] || !self.word(i)
             {
                 continue;
             }
-            if let Some((form, _)) = self.cue_form(i, sent.end) {
+            if self.cue_form(i, sent.end).is_some() {
                 let cs = self.clause_start(sent.start, i);
-                let speaker = self.subject(cs, i, sent.end, &form);
+                let speaker = self.subject(cs, i, sent.end);
                 speaker.as_ref()?;
                 return Some(Attribution {
                     speaker,
@@ -394,9 +400,10 @@ impl<'v, 'a> Finder<'v, 'a> {
     fn marker(&mut self, si: usize, sent: Range<usize>, end: usize, i: usize) -> Option<usize> {
         let lex = self.lex;
         let m = lex.markers.iter().find(|m| {
-            m.words.iter().enumerate().all(|(k, w)| {
-                i + k < sent.end && self.lower(i + k) == *w && !self.in_direct[i + k]
-            })
+            m.words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| i + k < sent.end && self.lower(i + k) == *w && !self.in_direct[i + k])
         });
         // "nach Polizeiangaben", "nach ersten Meldungen": a source noun after "nach".
         let generic_nach = m.is_none() && self.lower(i) == "nach" && {
@@ -462,7 +469,9 @@ impl<'v, 'a> Finder<'v, 'a> {
             sent.start..end
         };
         let content = self.trim_start(content.start, content.end.min(content.start + MAX_QUOTE));
-        if content.len() < 2 || content.clone().any(|k| self.in_direct[k]) && !self.covers_with_text(&content) {
+        if content.len() < 2
+            || content.clone().any(|k| self.in_direct[k]) && !self.covers_with_text(&content)
+        {
             return None;
         }
         self.used_cue[i] = true;
@@ -486,7 +495,11 @@ impl<'v, 'a> Finder<'v, 'a> {
 
     /// Whether a content range holds more than one direct quotation (it then stays a frame).
     fn covers_with_text(&self, content: &Range<usize>) -> bool {
-        content.clone().filter(|&k| !self.in_direct[k] && self.word(k)).count() >= 3
+        content
+            .clone()
+            .filter(|&k| !self.in_direct[k] && self.word(k))
+            .count()
+            >= 3
     }
 
     /// Skips a leading conjunction ("Und laut …") when locating a sentence-initial frame.
@@ -530,7 +543,7 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
             k += 1;
         }
-        let speaker = self.subject(cs, i, k.min(sent.end), &form);
+        let speaker = self.subject(cs, i, k.min(sent.end));
         let addressee = self.addressee(cs, k.min(sent.end));
         // "Wie die Polizei mitteilte, …" / "…, wie die Polizei mitteilte."
         if cs < i && self.lower(cs) == "wie" && speaker.is_some() {
@@ -541,7 +554,8 @@ impl<'v, 'a> Finder<'v, 'a> {
             } else {
                 return false;
             };
-            let content = self.trim_start(content.start, content.end.min(content.start + MAX_QUOTE));
+            let content =
+                self.trim_start(content.start, content.end.min(content.start + MAX_QUOTE));
             if content.len() >= 2 && !self.in_direct[content.start] {
                 self.used_cue[i] = true;
                 self.emit_full(si, content, speaker, Some(i..i + 1), addressee);
@@ -571,15 +585,22 @@ impl<'v, 'a> Finder<'v, 'a> {
         if cs == i && i > sent.start && self.punct(i - 1, ",") {
             let content = self.trim_start(sent.start.max(i.saturating_sub(MAX_QUOTE)), i - 1);
             let words = content.clone().filter(|&j| self.word(j)).count();
-            if words >= 3 && !content.clone().any(|j| self.in_direct[j] || self.used_cue[j]) {
+            if words >= 3
+                && !content
+                    .clone()
+                    .any(|j| self.in_direct[j] || self.used_cue[j])
+            {
                 self.used_cue[i] = true;
                 self.emit_full(si, content, speaker, Some(i..i + 1), addressee);
                 return true;
             }
         }
         // Reported speech: a speech act told without its words ("wies die Vorwürfe zurück").
-        let reported = matches!(form.kind, "criticize" | "deny" | "accuse" | "demand" | "warn")
-            || form.kind == "report" && (i + 1..k).any(|j| matches!(self.lower(j), "über" | "von"))
+        let reported = matches!(
+            form.kind,
+            "criticize" | "deny" | "accuse" | "demand" | "warn"
+        ) || form.kind == "report"
+            && (i + 1..k).any(|j| matches!(self.lower(j), "über" | "von"))
             || self.lower(i).starts_with("sprach") && (i + 1..k).any(|j| self.lower(j) == "von");
         if reported && speaker.is_some() && cs <= self.lead_in(sent.start) + 1 {
             let whole = self.trim_start(sent.start, sent.end.min(sent.start + MAX_QUOTE));
@@ -667,7 +688,9 @@ impl<'v, 'a> Finder<'v, 'a> {
 
     /// A Konjunktiv sentence right after an attributed quotation continues it.
     fn continuation(&mut self, si: usize, sent: Range<usize>) {
-        let Some(last) = self.last.clone() else { return };
+        let Some(last) = self.last.clone() else {
+            return;
+        };
         if last.sentence + 1 != si || last.speaker.is_none() || sent.is_empty() {
             return;
         }
@@ -709,7 +732,7 @@ impl<'v, 'a> Finder<'v, 'a> {
             if clause_end > i + 1 && self.lower(clause_end - 1) == p {
                 Some(clause_end - 1)
             } else {
-                (i > 0 && self.lower(i - 1) == p && (clause_end == i + 1)).then_some(i - 1)
+                (i > 0 && self.lower(i - 1) == p && (clause_end == i + 1)).then(|| i - 1)
             }
         };
         let mut plain = None;
@@ -744,7 +767,7 @@ impl<'v, 'a> Finder<'v, 'a> {
     }
 
     /// The speaker of a cue verb at `i` in the clause starting at `cs`.
-    fn subject(&self, cs: usize, i: usize, end: usize, form: &Form) -> Option<Range<usize>> {
+    fn subject(&self, cs: usize, i: usize, end: usize) -> Option<Range<usize>> {
         // Finite position: an auxiliary before a participle cue ("hat … angekündigt").
         let aux = (cs..i).find(|&k| self.is(k, class::AUX));
         let f = aux.unwrap_or(i);
@@ -752,7 +775,6 @@ impl<'v, 'a> Finder<'v, 'a> {
             // Passive: the speaker, if any, follows "von".
             return None;
         }
-        let _ = form;
         let mut cs = cs;
         if cs < f && self.is(cs, class::CLAUSE) {
             cs += 1;
@@ -768,7 +790,7 @@ impl<'v, 'a> Finder<'v, 'a> {
                 }
             }
         }
-        let after = self.speaker_after(f + 1, end, form);
+        let after = self.speaker_after(f + 1, end);
         if after.is_some() || cs != f || f < 2 || !self.punct(f - 1, ",") {
             return after;
         }
@@ -790,7 +812,11 @@ impl<'v, 'a> Finder<'v, 'a> {
             || self.sent_of[cs] != self.sent_of[cs - 1]
             || !self.word(cs - 1) && !self.punct(cs - 1, ",");
         match self.np_left(cs, np.start - 1) {
-            Some(prev) if prev.start == cs && starts_clause && self.sent_of[cs] == self.sent_of[np.start] => {
+            Some(prev)
+                if prev.start == cs
+                    && starts_clause
+                    && self.sent_of[cs] == self.sent_of[np.start] =>
+            {
                 prev.start..np.end
             }
             _ => np,
@@ -798,7 +824,7 @@ impl<'v, 'a> Finder<'v, 'a> {
     }
 
     /// The subject after a verb, past adverbs and short adverbials ("sagte am Mittwoch der Minister").
-    fn speaker_after(&self, mut j: usize, end: usize, _form: &Form) -> Option<Range<usize>> {
+    fn speaker_after(&self, mut j: usize, end: usize) -> Option<Range<usize>> {
         for _ in 0..4 {
             if j >= end {
                 return None;
@@ -837,7 +863,10 @@ impl<'v, 'a> Finder<'v, 'a> {
         let w = self.lower(i);
         self.word(i)
             && !self.cap(i)
-            && !self.is(i, class::AUX | class::SUB | class::PREP | class::PRON | class::ADV)
+            && !self.is(
+                i,
+                class::AUX | class::SUB | class::PREP | class::PRON | class::ADV,
+            )
             && self.lex.cue(w).is_empty()
             && (w.ends_with('e')
                 || w.ends_with("en")
@@ -855,7 +884,12 @@ impl<'v, 'a> Finder<'v, 'a> {
             return None;
         }
         let det = self.is(i, class::DET);
-        if self.is(i, class::PRON) && !(det && i + 1 < end && (self.cap(i + 1) || self.adjective_like(i + 1)) && self.word(i + 1)) {
+        if self.is(i, class::PRON)
+            && !(det
+                && i + 1 < end
+                && (self.cap(i + 1) || self.adjective_like(i + 1))
+                && self.word(i + 1))
+        {
             return Some(i..i + 1);
         }
         let mut j = i + usize::from(det);
@@ -870,7 +904,12 @@ impl<'v, 'a> Finder<'v, 'a> {
             return None;
         }
         for _ in 0..3 {
-            if j + 1 < end && matches!(self.lower(j), "der" | "des" | "einer" | "eines" | "von" | "vom") {
+            if j + 1 < end
+                && matches!(
+                    self.lower(j),
+                    "der" | "des" | "einer" | "eines" | "von" | "vom"
+                )
+            {
                 let mut k = j + 1;
                 if matches!(self.lower(j), "von") && self.is(k, class::DET) {
                     k += 1;
@@ -899,7 +938,13 @@ impl<'v, 'a> Finder<'v, 'a> {
     /// A capitalised word that can head or continue a noun phrase.
     fn noun(&self, i: usize) -> bool {
         self.word(i)
-            && (self.cap(i) || self.lower(i).chars().next().is_some_and(|c| c.is_ascii_digit()) && self.lower(i).contains('-'))
+            && (self.cap(i)
+                || self
+                    .lower(i)
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit())
+                    && self.lower(i).contains('-'))
             && !self.is(i, class::DET | class::SUB | class::AUX)
     }
 
@@ -913,8 +958,7 @@ impl<'v, 'a> Finder<'v, 'a> {
 /// A zu-infinitive written as one word: "abzuziehen", "aufzunehmen".
 fn zu_infinitive(w: &str) -> bool {
     w.ends_with('n')
-        && w
-            .char_indices()
+        && w.char_indices()
             .skip(2)
             .any(|(i, _)| w[i..].starts_with("zu") && w.len() - i > 4)
 }
@@ -931,7 +975,6 @@ fn content_end(f: &Finder, sent: Range<usize>) -> usize {
 /// The mention a speaker phrase refers to: a role's holder, a name inside the phrase, or for
 /// pronouns, role nouns and institutions the nearest fitting mention before.
 fn resolve_speaker(
-    doc: &Document,
     ann: &Annotations,
     lex: &Lexicon,
     speaker: &Evidence,
@@ -982,18 +1025,15 @@ fn resolve_speaker(
         .roles
         .iter()
         .filter(|r| r.span.end <= span.start && r.mention < ann.mentions.len())
-        .filter(|r| {
-            r.text
-                .split_whitespace()
-                .last()
-                .is_some_and(|h| h.to_lowercase().ends_with(&head) || head.ends_with(&h.to_lowercase()))
+        .rfind(|r| {
+            r.text.split_whitespace().last().is_some_and(|h| {
+                h.to_lowercase().ends_with(&head) || head.ends_with(&h.to_lowercase())
+            })
         })
-        .next_back()
     {
         return Some(r.mention);
     }
     // Institution ("das Ministerium"): the last organisation whose name contains the head.
-    let _ = doc;
     before(Some(EntityKind::Organization), &|t: &str| {
         t.to_lowercase().contains(&head)
     })
@@ -1016,7 +1056,13 @@ mod tests {
     fn spoken(ann: &Annotations) -> Vec<(String, Option<String>, QuoteKind)> {
         ann.quotes
             .iter()
-            .map(|q| (q.text.clone(), q.speaker.as_ref().map(|s| s.text.clone()), q.kind))
+            .map(|q| {
+                (
+                    q.text.clone(),
+                    q.speaker.as_ref().map(|s| s.text.clone()),
+                    q.kind,
+                )
+            })
             .collect()
     }
 
@@ -1025,7 +1071,11 @@ mod tests {
         let (_, ann) = run("„Wir werden nicht nachgeben“, sagte der Minister am Montag.");
         assert_eq!(
             spoken(&ann),
-            [("„Wir werden nicht nachgeben“".into(), Some("der Minister".into()), QuoteKind::Direct)]
+            [(
+                "„Wir werden nicht nachgeben“".into(),
+                Some("der Minister".into()),
+                QuoteKind::Direct
+            )]
         );
         assert_eq!(ann.quotes[0].cue.as_ref().unwrap().text, "sagte");
     }
@@ -1045,7 +1095,9 @@ mod tests {
         let (_, ann) = run("„Das ist gut“, sagte Peter Müller, „aber nicht genug.“");
         let s = spoken(&ann);
         assert_eq!(s.len(), 2, "{s:?}");
-        assert!(s.iter().all(|(_, sp, _)| sp.as_deref() == Some("Peter Müller")));
+        assert!(s
+            .iter()
+            .all(|(_, sp, _)| sp.as_deref() == Some("Peter Müller")));
     }
 
     #[test]
@@ -1057,13 +1109,41 @@ mod tests {
     #[test]
     fn indirect_speech_forms() {
         let cases = [
-            ("Die Polizei teilte mit, dass zwei Menschen verletzt wurden.", "dass zwei Menschen verletzt wurden", "Die Polizei"),
-            ("Laut Innenminister Peter Müller sei die Lage ruhig.", "sei die Lage ruhig", "Innenminister Peter Müller"),
-            ("Dem Bericht zufolge gab es keine Toten.", "gab es keine Toten", "Dem Bericht"),
-            ("Nach Angaben der Polizei wurden drei Menschen verletzt.", "wurden drei Menschen verletzt", "Angaben der Polizei"),
-            ("Die Lage sei unter Kontrolle, sagte ein Sprecher.", "Die Lage sei unter Kontrolle", "ein Sprecher"),
-            ("Die Lage ist ernst, so der Bürgermeister.", "Die Lage ist ernst", "der Bürgermeister"),
-            ("Er kündigte an, die Truppen abzuziehen.", "die Truppen abzuziehen", "Er"),
+            (
+                "Die Polizei teilte mit, dass zwei Menschen verletzt wurden.",
+                "dass zwei Menschen verletzt wurden",
+                "Die Polizei",
+            ),
+            (
+                "Laut Innenminister Peter Müller sei die Lage ruhig.",
+                "sei die Lage ruhig",
+                "Innenminister Peter Müller",
+            ),
+            (
+                "Dem Bericht zufolge gab es keine Toten.",
+                "gab es keine Toten",
+                "Dem Bericht",
+            ),
+            (
+                "Nach Angaben der Polizei wurden drei Menschen verletzt.",
+                "wurden drei Menschen verletzt",
+                "Angaben der Polizei",
+            ),
+            (
+                "Die Lage sei unter Kontrolle, sagte ein Sprecher.",
+                "Die Lage sei unter Kontrolle",
+                "ein Sprecher",
+            ),
+            (
+                "Die Lage ist ernst, so der Bürgermeister.",
+                "Die Lage ist ernst",
+                "der Bürgermeister",
+            ),
+            (
+                "Er kündigte an, die Truppen abzuziehen.",
+                "die Truppen abzuziehen",
+                "Er",
+            ),
         ];
         for (text, quote, speaker) in cases {
             let (_, ann) = run(text);
@@ -1110,7 +1190,17 @@ mod tests {
 
     #[test]
     fn no_panic_on_odd_input() {
-        for text in ["", "„", "“„", "\"\"\"", ", so", "laut", "zufolge", "„a“, sagte", "sagte: „"] {
+        for text in [
+            "",
+            "„",
+            "“„",
+            "\"\"\"",
+            ", so",
+            "laut",
+            "zufolge",
+            "„a“, sagte",
+            "sagte: „",
+        ] {
             run(text);
         }
         let long = "„Wort ".repeat(200_000);

@@ -51,14 +51,6 @@ impl<'a> View<'a> {
             .span_of_bytes(self.toks[a].start..self.toks[b - 1].end)
     }
 
-    /// Token range (half-open) covering a char span.
-    pub fn tokens_of(&self, span: Span) -> std::ops::Range<usize> {
-        let bytes = self.doc.index().bytes(span);
-        let a = self.toks.partition_point(|t| t.end <= bytes.start);
-        let b = self.toks.partition_point(|t| t.start < bytes.end);
-        a..b.max(a)
-    }
-
     pub fn is_punct(&self, i: usize, p: &str) -> bool {
         !self.toks[i].word && self.text(i) == p
     }
@@ -135,7 +127,10 @@ fn split_sentences(toks: &[Tok]) -> Vec<std::ops::Range<usize>> {
         while end < toks.len()
             && !toks[end].word
             && !toks[end].newline_before
-            && matches!(toks[end].lower.as_str(), "“" | "\"" | "«" | "»" | "‘" | "”" | ")")
+            && matches!(
+                toks[end].lower.as_str(),
+                "“" | "\"" | "«" | "»" | "‘" | "”" | ")"
+            )
         {
             end += 1;
         }
@@ -158,11 +153,7 @@ fn split_sentences(toks: &[Tok]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Sentences of the segmenter mapped onto our tokens; tokens outside them start new sentences.
-fn sentences_from(
-    doc: &Document,
-    ann: &Annotations,
-    toks: &[Tok],
-) -> Vec<std::ops::Range<usize>> {
+fn sentences_from(doc: &Document, ann: &Annotations, toks: &[Tok]) -> Vec<std::ops::Range<usize>> {
     let mut sents = Vec::new();
     let mut next = 0;
     for s in &ann.sentences {
@@ -193,7 +184,16 @@ mod tests {
         let words: Vec<&str> = toks.iter().map(|t| t.lower.as_str()).collect();
         assert_eq!(
             words,
-            ["„", "kreml-sprecher", "“", "sagte", ":", "1.000", "soldaten", "."]
+            [
+                "„",
+                "kreml-sprecher",
+                "“",
+                "sagte",
+                ":",
+                "1.000",
+                "soldaten",
+                "."
+            ]
         );
     }
 
