@@ -137,6 +137,32 @@ mod tests {
     }
 
     #[test]
+    fn bylines_consent_and_updates() {
+        let text = "Von Anna Berg und Jan Ole Kruse, Brüssel\n\
+                    Die EU-Kommission legte den Entwurf vor.\n\
+                    Empfohlener redaktioneller Inhalt\n\
+                    Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden. Der Entwurf sieht Zölle vor.\n\
+                    Dieser Artikel wurde am 3. Mai aktualisiert.\n\
+                    Mit Material von dpa";
+        assert_eq!(
+            debris(text),
+            [
+                pair("credit", "Von Anna Berg und Jan Ole Kruse, Brüssel"),
+                pair("consent", "Empfohlener redaktioneller Inhalt"),
+                pair(
+                    "consent",
+                    "Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden."
+                ),
+                pair("disclaimer", "Dieser Artikel wurde am 3. Mai aktualisiert."),
+                pair("credit", "Mit Material von dpa"),
+            ]
+        );
+        let (doc, ann) = clean("Ein Kommentar von Anna Berg\nDie Zölle sind ein Fehler.");
+        assert_eq!(ann.section_at(doc.len_chars() - 3), SectionKind::Opinion);
+        assert_eq!(ann.boilerplate[0].kind, "credit");
+    }
+
+    #[test]
     fn debris_inside_lines_is_marked_alone() {
         let text = "Die Preise stiegen um 3 Prozent. Alle Angaben ohne Gewähr. \
                     Bitte teilen Sie diesen Artikel mit Ihren Freunden! \

@@ -79,7 +79,11 @@ impl Server {
         s.read_to_end(&mut raw).unwrap();
         let raw = String::from_utf8_lossy(&raw).into_owned();
         let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         (status, body.to_string())
     }
 
@@ -124,16 +128,29 @@ fn article_markup_is_escaped_not_rendered() {
     let server = Server::start(&db);
     let (status, page) = server.get("/documents/xss-probe");
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("&lt;script&gt;document.body.setAttribute("), "script text not shown:\n{page}");
-    assert!(page.contains("&lt;img src=x onerror="), "img markup not shown as text");
-    assert!(!page.contains("<script"), "a <script> element reached the page");
+    assert!(
+        page.contains("&lt;script&gt;document.body.setAttribute("),
+        "script text not shown:\n{page}"
+    );
+    assert!(
+        page.contains("&lt;img src=x onerror="),
+        "img markup not shown as text"
+    );
+    assert!(
+        !page.contains("<script"),
+        "a <script> element reached the page"
+    );
     assert!(!page.contains("<img"), "an <img> element reached the page");
     let (_, index) = server.get("/");
     assert!(!index.contains("<script") && !index.contains("<img"));
     let (status, json) = server.get("/api/documents/xss-probe");
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["text"].as_str().unwrap(), XSS_TEXT, "the API returns the text unaltered");
+    assert_eq!(
+        v["text"].as_str().unwrap(),
+        XSS_TEXT,
+        "the API returns the text unaltered"
+    );
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -188,7 +205,10 @@ fn headless(chrome: &Path, profile: &Path, args: &[String]) -> String {
 
 /// Text as Chromium serialises a text node.
 fn dom_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('\u{a0}', "&nbsp;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\u{a0}', "&nbsp;")
 }
 
 #[test]
@@ -220,27 +240,52 @@ fn story_page_in_a_real_browser() {
         .unwrap()
         .iter()
         .find_map(|q| {
-            let speaker = q["speaker"]["name"].as_str().or(q["speaker_text"].as_str())?;
+            let speaker = q["speaker"]["name"]
+                .as_str()
+                .or(q["speaker_text"].as_str())?;
             Some((q["text"].as_str()?.to_string(), speaker.to_string()))
         })
         .expect("story has a quotation with a speaker");
 
     let profile = dir.join("chromium-profile");
-    let dom = headless(&chrome, &profile, &["--dump-dom".into(), server.url(&format!("/stories/{id}"))]);
-    let timeline = dom.split("<section id=\"timeline\">").nth(1).expect("timeline section rendered");
+    let dom = headless(
+        &chrome,
+        &profile,
+        &["--dump-dom".into(), server.url(&format!("/stories/{id}"))],
+    );
+    let timeline = dom
+        .split("<section id=\"timeline\">")
+        .nth(1)
+        .expect("timeline section rendered");
     let timeline = &timeline[..timeline.find("</section>").unwrap()];
-    assert!(timeline.contains("<li class=\"event"), "no event on the rendered timeline");
-    let quotes = dom.split("<section id=\"quotes\">").nth(1).expect("quotes section rendered");
+    assert!(
+        timeline.contains("<li class=\"event"),
+        "no event on the rendered timeline"
+    );
+    let quotes = dom
+        .split("<section id=\"quotes\">")
+        .nth(1)
+        .expect("quotes section rendered");
     let item = quotes
         .split("<li class=\"quote")
         .find(|li| li.contains(&dom_text(&quote)))
         .unwrap_or_else(|| panic!("quotation {quote:?} not on the page"));
-    assert!(item.contains(&dom_text(&speaker)), "speaker {speaker:?} not shown with the quotation");
+    assert!(
+        item.contains(&dom_text(&speaker)),
+        "speaker {speaker:?} not shown with the quotation"
+    );
 
     // The probe article: shown as text, its script never ran.
-    let dom = headless(&chrome, &profile, &["--dump-dom".into(), server.url("/documents/xss-probe")]);
+    let dom = headless(
+        &chrome,
+        &profile,
+        &["--dump-dom".into(), server.url("/documents/xss-probe")],
+    );
     assert!(dom.contains("&lt;script&gt;"), "probe text not shown");
-    assert!(!dom.contains("data-pwned"), "script from article text ran in the browser");
+    assert!(
+        !dom.contains("data-pwned"),
+        "script from article text ran in the browser"
+    );
 
     let shot = repo().join("docs/screenshot-story.png");
     headless(
@@ -252,7 +297,12 @@ fn story_page_in_a_real_browser() {
             server.url(&format!("/stories/{id}")),
         ],
     );
-    assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false), "no screenshot");
+    assert!(
+        std::fs::metadata(&shot)
+            .map(|m| m.len() > 10_000)
+            .unwrap_or(false),
+        "no screenshot"
+    );
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -56,16 +56,28 @@ fn summary(output: &std::process::Output) -> (usize, usize, usize, usize) {
         .find(|l| l.starts_with("ingested: "))
         .unwrap_or_else(|| panic!("no summary line in:\n{text}"));
     let after = |key: &str| -> usize {
-        let i = line.find(key).unwrap_or_else(|| panic!("{key:?} missing in {line:?}")) + key.len();
+        let i = line
+            .find(key)
+            .unwrap_or_else(|| panic!("{key:?} missing in {line:?}"))
+            + key.len();
         let digits: String = line[i..].chars().take_while(char::is_ascii_digit).collect();
         digits.parse().unwrap()
     };
     let before = |key: &str| -> usize {
-        let head = &line[..line.find(key).unwrap_or_else(|| panic!("{key:?} missing in {line:?}"))];
-        let start = head.rfind(|c: char| !c.is_ascii_digit()).map_or(0, |p| p + 1);
+        let head = &line[..line
+            .find(key)
+            .unwrap_or_else(|| panic!("{key:?} missing in {line:?}"))];
+        let start = head
+            .rfind(|c: char| !c.is_ascii_digit())
+            .map_or(0, |p| p + 1);
         head[start..].parse().unwrap()
     };
-    (after("added "), after("duplicates "), before(" articles"), before(" indexed"))
+    (
+        after("added "),
+        after("duplicates "),
+        before(" articles"),
+        before(" indexed"),
+    )
 }
 
 fn wal_bytes(db: &Path) -> u64 {
@@ -84,7 +96,12 @@ fn sigkill_during_ingest_then_rerun_completes_the_batch() {
     let db = dir.join("db");
 
     let mut child = lagebild()
-        .args(["ingest", input.to_str().unwrap(), "--db", db.to_str().unwrap()])
+        .args([
+            "ingest",
+            input.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -100,16 +117,27 @@ fn sigkill_during_ingest_then_rerun_completes_the_batch() {
     let finished_early = child.try_wait().unwrap().is_some();
     child.kill().ok(); // SIGKILL on Unix
     child.wait().unwrap();
-    assert!(!finished_early, "ingest of {ARTICLES} articles finished before it could be killed");
+    assert!(
+        !finished_early,
+        "ingest of {ARTICLES} articles finished before it could be killed"
+    );
 
     // Reopen and re-run: completes the batch; what was committed before the kill counts
     // as duplicates, nothing twice, the search index agrees with the database.
     let out = lagebild()
-        .args(["ingest", input.to_str().unwrap(), "--db", db.to_str().unwrap()])
+        .args([
+            "ingest",
+            input.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let (added, duplicates, articles, indexed) = summary(&out);
-    assert!(duplicates > 0, "nothing was committed before the kill; the test proves little");
+    assert!(
+        duplicates > 0,
+        "nothing was committed before the kill; the test proves little"
+    );
     assert!(added > 0, "everything was committed before the kill");
     assert_eq!(added + duplicates, ARTICLES);
     assert_eq!(articles, ARTICLES);
@@ -117,7 +145,12 @@ fn sigkill_during_ingest_then_rerun_completes_the_batch() {
 
     // A third run adds nothing.
     let out = lagebild()
-        .args(["ingest", input.to_str().unwrap(), "--db", db.to_str().unwrap()])
+        .args([
+            "ingest",
+            input.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(summary(&out), (0, ARTICLES, ARTICLES, ARTICLES));

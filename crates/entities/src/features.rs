@@ -66,7 +66,7 @@ fn shapes(word: &str) -> (String, String) {
         if shape.chars().count() < 12 {
             shape.push(s);
         }
-        if short.chars().last() != Some(s) {
+        if !short.ends_with(s) {
             short.push(s);
         }
     }
@@ -133,6 +133,23 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
             }
         })
         .collect();
+    // Inside quotation marks: titles of works and events (GermEval OTH) are often quoted.
+    let mut quoted = vec![false; words.len()];
+    let mut open: Option<usize> = None;
+    for (i, w) in words.iter().enumerate() {
+        match *w {
+            "„" | "»" | "«" | "\"" | "“" | "”" | "``" | "''" => match open {
+                Some(o) if i > o + 1 && i - o <= 12 => {
+                    for q in &mut quoted[o + 1..i] {
+                        *q = true;
+                    }
+                    open = None;
+                }
+                _ => open = Some(i),
+            },
+            _ => {}
+        }
+    }
     const BOS: &str = "<s>";
     const EOS: &str = "</s>";
     let n = words.len();
@@ -264,6 +281,9 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
         }
         if next.is_some_and(is_noun) {
             push(Fnv::new(47).finish());
+        }
+        if quoted[i] {
+            push(Fnv::new(51).bytes(&[t.capital as u8]).finish());
         }
         if t.first_name {
             push(Fnv::new(26).finish());

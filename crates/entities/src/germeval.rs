@@ -122,13 +122,15 @@ impl Score {
     }
 }
 
-/// Tags every sentence with `tagger` and scores it.
+/// Tags every sentence with `tagger`, applies the name repairs the recogniser applies, and scores.
 pub fn evaluate(tagger: &Tagger, lex: &Lexicon, data: &[Sentence]) -> Score {
     let mut score = Score::default();
     let mut scratch = Scratch::default();
     for s in data {
         let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-        let pred = tagger.tag(lex, &words, &mut scratch);
+        let mut pred = tagger.tag(lex, &words, &mut scratch);
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        crate::repair::repair_sentence(lex, &words, &lower, &mut pred);
         score.add(&s.labels, &pred);
     }
     score

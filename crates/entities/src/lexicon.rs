@@ -128,10 +128,15 @@ impl Lexicon {
                 add_gaz(&mut lex, capital, EntityKind::Location);
                 lex.capitals.entry(capital.to_lowercase()).or_insert(idx);
                 let key = lex.norm(capital);
+                let wikipedia = match row.get(5).copied().unwrap_or("") {
+                    "-" => None,
+                    "" => Some(capital.to_string()),
+                    title => Some(title.to_string()),
+                };
                 lex.known.entry(key).or_insert(Known {
                     kind: EntityKind::Location,
                     name: capital.to_string(),
-                    wikipedia: None,
+                    wikipedia,
                 });
             }
             if let Some(adj) = row.get(3).filter(|a| !a.is_empty()) {

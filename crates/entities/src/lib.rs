@@ -9,6 +9,7 @@ mod features;
 mod germeval;
 mod lexicon;
 mod model;
+mod repair;
 mod resolve;
 mod roles;
 mod tasks;
@@ -91,7 +92,14 @@ fn tag_document<'a>(doc: &'a Document, ann: &Annotations) -> Tagged<'a> {
     let bytes: Vec<Range<usize>> = if ann.tokens.is_empty() {
         tokens::tokenize(text)
     } else {
-        ann.tokens.iter().map(|t| doc.index().bytes(*t)).collect()
+        // Tokens of the segment stage; a malformed one becomes empty rather than a bad slice.
+        ann.tokens
+            .iter()
+            .map(|t| {
+                let b = doc.index().bytes(*t);
+                b.start..b.end.max(b.start)
+            })
+            .collect()
     };
     let mut sentences: Vec<Range<usize>> = if ann.sentences.is_empty() || ann.tokens.is_empty() {
         tokens::sentences(text, &bytes)
@@ -134,53 +142,15 @@ fn tag_document<'a>(doc: &'a Document, ann: &Annotations) -> Tagged<'a> {
     }
 }
 
-/// Name-structure repairs the tagger's token view misses: a multi-word person name from the
-/// gazetteer is one person; a family name written first ("Kim", "Cho") followed by short capitalised
-/// given names is one person when the tagger saw a person in it.
+/// Name-structure repairs per sentence (see [`repair::repair_sentence`]).
 fn repair(t: &mut Tagged, lex: &lexicon::Lexicon) {
-    let given = |w: &str| {
-        let n = w.chars().count();
-        w.chars().next().is_some_and(char::is_uppercase)
-            && w.chars().all(|c| c.is_alphabetic() || c == '-')
-            && (n <= 5 || (n <= 8 && w.contains('-')))
-    };
     for s in t.sentences.clone() {
-        let mut i = s.start;
-        while i < s.end {
-            if !t.words[i].chars().next().is_some_and(char::is_uppercase) {
-                i += 1;
-                continue;
-            }
-            let mut span = lex
-                .gazetteer_match(&t.lower[i..s.end], 0)
-                .filter(|(len, kind)| *len >= 2 && *kind == EntityKind::Person)
-                .map(|(len, _)| len);
-            if span.is_none() && lex.is_family_first(&t.lower[i]) {
-                let mut end = i + 1;
-                while end < s.end && end < i + 3 && given(t.words[end]) {
-                    end += 1;
-                }
-                if end > i + 1 && t.labels[i..end].iter().any(|&l| l != 0) {
-                    span = Some(end - i);
-                }
-            }
-            match span {
-                Some(len) => {
-                    t.labels[i] = 1;
-                    for l in &mut t.labels[i + 1..i + len] {
-                        *l = 2;
-                    }
-                    // A chunk cut on its left continues as a chunk of its own.
-                    if let Some(l) = t.labels.get_mut(i + len).filter(|_| i + len < s.end) {
-                        if *l > 0 && *l % 2 == 0 {
-                            *l -= 1;
-                        }
-                    }
-                    i += len;
-                }
-                None => i += 1,
-            }
-        }
+        repair::repair_sentence(
+            lex,
+            &t.words[s.clone()],
+            &t.lower[s.clone()],
+            &mut t.labels[s],
+        );
     }
 }
 
@@ -201,9 +171,12 @@ fn propagate(t: &mut Tagged, lex: &lexicon::Lexicon) {
                 } else {
                     name[name.len() - 1]
                 };
-                votes.entry(vec![family]).or_insert([0; 4]);
-                let v = votes.get_mut(&vec![family]).expect("inserted");
-                if v.iter().sum::<u32>() == v[0] {
+                // A word the gazetteer knows as a place or organisation is no family name.
+                let elsewhere = lex
+                    .gazetteer_match(&[family.to_lowercase()], 0)
+                    .is_some_and(|(_, k)| k != EntityKind::Person);
+                let v = votes.entry(vec![family]).or_insert([0; 4]);
+                if !elsewhere && v.iter().sum::<u32>() == v[0] {
                     v[0] += 1;
                 }
             }
@@ -230,7 +203,7 @@ fn propagate(t: &mut Tagged, lex: &lexicon::Lexicon) {
         by_first.entry(name[0]).or_default().push((name, ty));
     }
     for list in by_first.values_mut() {
-        list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        list.sort_by_key(|b| std::cmp::Reverse(b.0.len()));
     }
     for s in t.sentences.clone() {
         let mut i = s.start;
@@ -386,18 +359,35 @@ mod tests {
     fn uses_tokens_and_sentences_of_the_segment_stage() {
         let text = "Gestern kam Angela Merkel. Dann ging sie.";
         let doc = Document::from_text("s", text);
-        let mut ann = Annotations::default();
-        ann.tokens = tokens::tokenize(text)
-            .into_iter()
-            .map(|r| doc.span_of_bytes(r))
-            .collect();
-        ann.sentences = vec![
-            lagebild_core::Span::new(0, 26),
-            lagebild_core::Span::new(27, 41),
-        ];
+        let mut ann = Annotations {
+            tokens: tokens::tokenize(text)
+                .into_iter()
+                .map(|r| doc.span_of_bytes(r))
+                .collect(),
+            sentences: vec![
+                lagebild_core::Span::new(0, 26),
+                lagebild_core::Span::new(27, 41),
+            ],
+            ..Annotations::default()
+        };
         EntityRecognizer::new().annotate(&doc, &mut ann);
         assert_evidence(&doc, &ann);
         assert!(ann.mentions.iter().any(|m| m.text == "Angela Merkel"));
+    }
+
+    #[test]
+    fn malformed_segment_tokens_do_not_panic() {
+        let doc = Document::from_text("m", "Angela Merkel kam.");
+        let mut ann = Annotations {
+            tokens: vec![
+                lagebild_core::Span { start: 0, end: 6 },
+                lagebild_core::Span { start: 9, end: 3 },
+                lagebild_core::Span { start: 7, end: 500 },
+            ],
+            ..Annotations::default()
+        };
+        EntityRecognizer::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
     }
 
     #[test]

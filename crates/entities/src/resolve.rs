@@ -23,10 +23,16 @@ pub struct EntityResolver {
     person_words: Vec<Option<Vec<String>>>,
     /// Per entity: surface variant → count.
     variants: Vec<HashMap<String, usize>>,
-    /// Single-holder office key ("außenminister@12") → (entity, role index).
-    offices: HashMap<String, Vec<(usize, usize)>>,
-    /// Per entity: office key of each role.
-    role_offices: Vec<Vec<Option<String>>>,
+    /// Single-holder office key ("außenminister@Kanada") → holder entity → how often and where.
+    offices: HashMap<String, HashMap<usize, Holding>>,
+}
+
+/// How often a person is given an office, in which of their roles, and whether it is flagged.
+#[derive(Debug, Default)]
+struct Holding {
+    count: usize,
+    roles: Vec<usize>,
+    flagged: bool,
 }
 
 impl EntityResolver {
@@ -46,7 +52,6 @@ impl EntityResolver {
         });
         self.person_words.push(None);
         self.variants.push(HashMap::new());
-        self.role_offices.push(Vec::new());
         corpus.entities.len() - 1
     }
 
@@ -154,30 +159,36 @@ impl EntityResolver {
     }
 
     /// Sets `flagged` on the roles under the given office keys: a single-holder office is flagged on
-    /// a person who holds it less often than someone else in the corpus does.
-    fn flag(&self, corpus: &mut Corpus, keys: &HashSet<String>, touched: &HashSet<usize>) {
-        let mut entities: HashSet<usize> = touched.clone();
+    /// a person who holds it less often than someone else in the corpus does. Work per key is
+    /// bounded by its holders; a person's roles are rewritten only when their flag changes.
+    fn flag(
+        &mut self,
+        corpus: &mut Corpus,
+        keys: &HashSet<String>,
+        new_roles: &HashSet<(usize, usize)>,
+    ) {
         for k in keys {
-            for &(e, _) in self.offices.get(k).into_iter().flatten() {
-                entities.insert(e);
+            let Some(holders) = self.offices.get_mut(k) else {
+                continue;
+            };
+            let mut best = (0, 0);
+            for h in holders.values() {
+                if h.count > best.0 {
+                    best = (h.count, best.0.max(best.1));
+                } else {
+                    best.1 = best.1.max(h.count);
+                }
             }
-        }
-        let count = |k: &str, e: usize| {
-            self.offices
-                .get(k)
-                .map_or(0, |v| v.iter().filter(|(x, _)| *x == e).count())
-        };
-        for e in entities {
-            for (ri, key) in self.role_offices[e].iter().enumerate() {
-                let Some(key) = key else { continue };
-                let mine = count(key, e);
-                let rival = self.offices[key]
-                    .iter()
-                    .filter(|(x, _)| *x != e)
-                    .map(|(x, _)| count(key, *x))
-                    .max()
-                    .unwrap_or(0);
-                corpus.entities[e].roles[ri].flagged = mine < rival;
+            for (&e, h) in holders.iter_mut() {
+                // The strongest rival of e: the top holder, or the runner-up when e is on top.
+                let rival = if h.count == best.0 { best.1 } else { best.0 };
+                let flagged = h.count < rival;
+                for &ri in &h.roles {
+                    if flagged != h.flagged || new_roles.contains(&(e, ri)) {
+                        corpus.entities[e].roles[ri].flagged = flagged;
+                    }
+                }
+                h.flagged = flagged;
             }
         }
     }
@@ -410,7 +421,17 @@ impl CorpusStage for EntityResolver {
                                     self.names.entry((kind, key)).or_insert(e);
                                     e
                                 }
-                                _ => match self.names.get(&(kind, key.clone())) {
+                                // The same unknown name tagged with another non-person kind
+                                // elsewhere is the same thing (NATO as ORG here, LOC there).
+                                _ => match [
+                                    kind,
+                                    EntityKind::Organization,
+                                    EntityKind::Location,
+                                    EntityKind::Other,
+                                ]
+                                .iter()
+                                .find_map(|k| self.names.get(&(*k, key.clone())))
+                                {
                                     Some(&e) => e,
                                     None => {
                                         let e = self.create(corpus, kind, name);
@@ -466,6 +487,7 @@ impl CorpusStage for EntityResolver {
                 touched.insert(e);
             }
             let mut keys = HashSet::new();
+            let mut new_roles = HashSet::new();
             for role in corpus.docs[d].ann.roles.clone() {
                 let Some(e) = assigned.get(role.mention).copied().flatten() else {
                     continue;
@@ -479,17 +501,23 @@ impl CorpusStage for EntityResolver {
                     text: role.text.clone(),
                     flagged: false,
                 });
-                let key = office_key(lex, &role.text);
-                if let Some(k) = &key {
-                    self.offices.entry(k.clone()).or_default().push((e, ri));
-                    keys.insert(k.clone());
+                if let Some(k) = office_key(lex, &role.text) {
+                    let h = self
+                        .offices
+                        .entry(k.clone())
+                        .or_default()
+                        .entry(e)
+                        .or_default();
+                    h.count += 1;
+                    h.roles.push(ri);
+                    new_roles.insert((e, ri));
+                    keys.insert(k);
                 }
-                self.role_offices[e].push(key);
             }
             for &e in &touched {
                 self.rename(corpus, lex, e);
             }
-            self.flag(corpus, &keys, &touched);
+            self.flag(corpus, &keys, &new_roles);
         }
     }
 }

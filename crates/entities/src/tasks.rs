@@ -2,9 +2,9 @@
 
 use crate::germeval::{self, Score};
 use crate::model::TrainConfig;
-use crate::{lexicon, shipped, EntityRecognizer};
+use crate::{lexicon, shipped, EntityRecognizer, EntityResolver};
 use lagebild_core::eval::{EvalOptions, EvalReport, Task, TaskKind};
-use lagebild_core::{Annotations, Document, DocumentStage};
+use lagebild_core::{AnalyzedDocument, Annotations, Corpus, CorpusStage, Document, DocumentStage};
 use std::path::Path;
 use std::time::Instant;
 
@@ -38,7 +38,8 @@ pub fn tasks() -> Vec<Task> {
         Task {
             name: "entities",
             kind: TaskKind::Bench,
-            about: "Throughput of tokeniser + NER + roles, words per second on one core",
+            about: "Throughput of tokeniser + NER + roles, words per second on one core \
+                    (plus incremental entity resolution, documents per second)",
             default_data: "10kgnad/articles.csv",
             run: run_bench,
         },
@@ -168,14 +169,23 @@ fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     let cpu_start = thread_cpu_seconds();
     let started = Instant::now();
     let (mut mentions, mut roles) = (0, 0);
-    for doc in &docs {
+    let mut corpus = Corpus::default();
+    for doc in docs {
         let mut ann = Annotations::default();
-        stage.annotate(doc, &mut ann);
+        stage.annotate(&doc, &mut ann);
         mentions += ann.mentions.len();
         roles += ann.roles.len();
+        corpus.docs.push(AnalyzedDocument { doc, ann });
     }
     let secs = started.elapsed().as_secs_f64();
     let cpu = thread_cpu_seconds().zip(cpu_start).map(|(b, a)| b - a);
+    // Entity resolution, one document at a time as in a growing corpus.
+    let mut resolver = EntityResolver::new();
+    let resolve_started = Instant::now();
+    for d in 0..corpus.docs.len() {
+        resolver.update(&mut corpus, d..d + 1);
+    }
+    let resolve_secs = resolve_started.elapsed().as_secs_f64();
     let mut r = EvalReport::new(
         "entities",
         data.to_path_buf(),
@@ -184,12 +194,17 @@ fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     // Per core = per CPU second of this thread: the machine is shared, wall time is noisy.
     r.figure("words_per_s", words as f64 / cpu.unwrap_or(secs))
         .figure("words_per_s_wall", words as f64 / secs)
-        .figure("docs", docs.len() as f64)
+        .figure("docs", corpus.docs.len() as f64)
         .figure("words", words as f64)
         .figure("mentions", mentions as f64)
         .figure("roles", roles as f64)
         .figure("seconds", secs)
         .figure("cpu_seconds", cpu.unwrap_or(f64::NAN))
+        .figure(
+            "resolve_docs_per_s",
+            corpus.docs.len() as f64 / resolve_secs,
+        )
+        .figure("entities", corpus.entities.len() as f64)
         .figure("peak_rss_mb", peak_rss_mb());
     r.details = "Single thread; words = whitespace-separated tokens; words_per_s is per CPU second \
                  of the thread (schedstat), words_per_s_wall per elapsed second; includes \

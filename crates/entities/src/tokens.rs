@@ -65,7 +65,8 @@ pub fn sentences(text: &str, tokens: &[Range<usize>]) -> Vec<Range<usize>> {
             true
         } else {
             let next = &tokens[i + 1];
-            let gap = &text[tokens[i].end..next.start];
+            // Overlapping tokens (from another tokeniser) leave no gap rather than a bad slice.
+            let gap = text.get(tokens[i].end..next.start).unwrap_or("");
             let tok = &text[tokens[i].clone()];
             gap.contains('\n')
                 || (matches!(tok, "." | "!" | "?")

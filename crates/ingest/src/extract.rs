@@ -110,7 +110,32 @@ struct Tokens {
 
 fn tokens() -> &'static Tokens {
     static T: OnceLock<Tokens> = OnceLock::new();
-    T.get_or_init(|| {
+    T.get_or_init(|| load_tokens("ingest-boilerplate-tokens.txt"))
+}
+
+fn content_tokens() -> &'static Tokens {
+    static T: OnceLock<Tokens> = OnceLock::new();
+    T.get_or_init(|| load_tokens("ingest-content-tokens.txt"))
+}
+
+/// Short blocks that are page furniture ("Artikel teilen", "Mehr zum Thema", photo credits).
+fn furniture() -> &'static regex::RegexSet {
+    static R: OnceLock<regex::RegexSet> = OnceLock::new();
+    R.get_or_init(|| {
+        let patterns: Vec<String> = lagebild_core::lang::available()
+            .filter_map(lagebild_core::lang::get)
+            .flat_map(|l| l.lines("ingest-boilerplate-lines.txt"))
+            .map(|p| format!("(?i){p}"))
+            .collect();
+        regex::RegexSet::new(&patterns).expect("valid patterns in ingest-boilerplate-lines.txt")
+    })
+}
+
+/// Longest block that may be judged page furniture by its wording alone.
+const FURNITURE_MAX: usize = 120;
+
+fn load_tokens(file: &str) -> Tokens {
+    {
         let mut t = Tokens {
             exact: Vec::new(),
             prefix: Vec::new(),
@@ -119,7 +144,7 @@ fn tokens() -> &'static Tokens {
             let Some(lang) = lagebild_core::lang::get(code) else {
                 continue;
             };
-            for line in lang.lines("ingest-boilerplate-tokens.txt") {
+            for line in lang.lines(file) {
                 let line = line.to_ascii_lowercase();
                 match line.strip_suffix('*') {
                     Some(p) => t.prefix.push(p.to_string()),
@@ -128,7 +153,19 @@ fn tokens() -> &'static Tokens {
             }
         }
         t
-    })
+    }
+}
+
+/// Whether a class/id value names a content holder (`article-body`, `entry-content`…).
+fn is_content_name(value: &str) -> bool {
+    let t = content_tokens();
+    value
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w = w.to_ascii_lowercase();
+            t.exact.iter().any(|e| *e == w) || t.prefix.iter().any(|p| w.starts_with(p.as_str()))
+        })
 }
 
 /// Whether a class/id value names boilerplate: split into tokens at spaces, `-`, `_`.
@@ -164,6 +201,42 @@ struct Block {
 struct Container {
     parent: u32,
     unit: bool,
+    /// Prior of the element as a content holder, from its tag and class/id/itemprop.
+    weight: f64,
+    /// Hash of the class attribute, to find siblings styled like the main content.
+    class: u64,
+}
+
+fn class_key(el: &scraper::node::Element) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    el.attr("class").unwrap_or("").hash(&mut h);
+    h.finish()
+}
+
+/// Tag and name prior of a container (after readability): content-like names +25,
+/// boilerplate-like names -25, article-ish tags a little up, lists and headings down.
+fn weight(name: &str, el: &scraper::node::Element) -> f64 {
+    let tag = match name {
+        "div" | "article" | "main" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    };
+    let mut w = tag;
+    if el.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("articleBody")) {
+        w += 50.0;
+    }
+    for value in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        if is_boilerplate_name(value) {
+            w -= 25.0;
+        }
+        if is_content_name(value) {
+            w += 25.0;
+        }
+    }
+    w
 }
 
 /// Metadata found while walking the page.
@@ -297,6 +370,8 @@ impl<'m> Linearizer<'m> {
             table: vec![Container {
                 parent: 0,
                 unit: false,
+                weight: 0.0,
+                class: 0,
             }],
             current: String::new(),
             current_links: 0,
@@ -360,6 +435,8 @@ impl<'m> Linearizer<'m> {
                             self.table.push(Container {
                                 parent: *self.containers.last().unwrap_or(&0),
                                 unit: UNIT.contains(&name),
+                                weight: weight(name, el),
+                                class: class_key(el),
                             });
                             self.containers.push(id);
                         }
@@ -490,50 +567,166 @@ impl<'m> Linearizer<'m> {
     }
 }
 
+fn tune(name: &str, default: f64) -> f64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 /// Chooses the main-content blocks and joins them with newlines.
+///
+/// Every container is rated by the text it holds: good text (blocks of some length that are
+/// not mostly links) counts for it, link text and short fragments against it. The container
+/// with the best balance is the main content: large enough to hold the article, tight enough
+/// to leave navigation and teaser lists out.
 fn select(page: &Page) -> String {
+    let (alpha, beta, min_len) = (tune("LB_ALPHA", 1.0), tune("LB_BETA", 0.1), tune("LB_MIN", 25.0));
     let blocks = &page.blocks;
     let table = &page.table;
-    let mut score = vec![0f64; table.len()];
+    if tune("LB_ALL", 0.0) > 0.0 {
+        return blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
+    }
+    let mut value = vec![0f64; table.len()];
+    for b in blocks {
+        let len = b.text.chars().count() as f64;
+        let links = b.link_chars as f64;
+        let density = links / len.max(1.0);
+        let v = if len >= min_len && density < 0.5 {
+            len - links - alpha * links
+        } else if density >= 0.5 {
+            -alpha * links - beta * (len - links)
+        } else {
+            -beta * len
+        };
+        value[b.owner as usize] += v;
+    }
+    // Children come after their parents: a reverse pass sums every subtree.
+    for c in (1..table.len()).rev() {
+        let p = table[c].parent as usize;
+        value[p] += value[c];
+    }
+    // Seed: the readability-style best container. Paragraph scores go to the element that
+    // holds the paragraph and, halved, its parent; each candidate starts from its prior and
+    // ends scaled by its non-link share.
+    let n = table.len();
+    let mut chars = vec![0f64; n];
+    let mut link_chars = vec![0f64; n];
+    let mut score = vec![0f64; n];
+    let mut candidate = vec![false; n];
     for b in blocks {
         let len = b.text.chars().count();
+        chars[b.owner as usize] += len as f64;
+        link_chars[b.owner as usize] += b.link_chars as f64;
         if len < 25 {
             continue;
         }
-        let density = b.link_chars as f64 / len as f64;
-        if density > 0.5 {
-            continue;
+        let s = 1.0 + (len as f64 / 100.0).min(3.0) + b.text.matches([',', '，']).count() as f64;
+        let mut c = b.owner as usize;
+        if table[c].unit {
+            c = table[c].parent as usize;
         }
-        let s = (1.0 + (len as f64 / 100.0).min(3.0) + b.text.matches(',').count() as f64)
-            * (1.0 - density);
-        // A paragraph-like unit scores for the element that holds it.
-        let mut c = b.owner;
-        if table[c as usize].unit {
-            c = table[c as usize].parent;
-        }
-        score[c as usize] += s;
-        if c != 0 {
-            score[table[c as usize].parent as usize] += s / 2.0;
+        for (level, divisor) in [(0, 1.0), (1, 2.0), (2, 6.0)] {
+            if !candidate[c] {
+                candidate[c] = true;
+                score[c] += table[c].weight;
+            }
+            score[c] += s / divisor;
+            if c == 0 || level == 2 {
+                break;
+            }
+            c = table[c].parent as usize;
         }
     }
-    let Some(best) = (0..table.len()).max_by(|&a, &b| score[a].total_cmp(&score[b])) else {
+    for c in (1..n).rev() {
+        let p = table[c].parent as usize;
+        chars[p] += chars[c];
+        link_chars[p] += link_chars[c];
+    }
+    let density = |c: usize| link_chars[c] / chars[c].max(1.0);
+    for c in 0..n {
+        score[c] *= 1.0 - density(c);
+    }
+    let Some(mut best) = (0..n)
+        .filter(|&c| candidate[c])
+        .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+    else {
         return String::new();
     };
-    if score[best] == 0.0 {
+    if score[best] <= 0.0 {
         return String::new();
     }
-    // Containers are numbered in document order, parents first: one pass marks the subtree.
-    let mut inside = vec![false; table.len()];
-    for c in 1..table.len() {
-        inside[c] = c == best || inside[table[c].parent as usize];
+    // When several strong candidates share an ancestor (an article split into sections), that
+    // ancestor is the content.
+    let mut top: Vec<usize> = (0..n).filter(|&c| candidate[c] && c != best).collect();
+    top.sort_by(|&a, &b| score[b].total_cmp(&score[a]));
+    let alternatives: Vec<usize> = top
+        .into_iter()
+        .take(5)
+        .filter(|&c| score[c] >= 0.75 * score[best])
+        .collect();
+    if alternatives.len() >= 3 {
+        let mut ancestor = table[best].parent as usize;
+        while ancestor != 0 {
+            let holds = alternatives
+                .iter()
+                .filter(|&&c| {
+                    let mut x = c;
+                    while x != 0 && x != ancestor {
+                        x = table[x].parent as usize;
+                    }
+                    x == ancestor
+                })
+                .count();
+            if holds >= 3 {
+                best = ancestor;
+                break;
+            }
+            ancestor = table[ancestor].parent as usize;
+        }
     }
-    inside[0] = best == 0;
+    // Siblings of the best candidate that score well (or are clean paragraphs) join it.
+    let mut chosen = vec![false; n];
+    chosen[best] = true;
+    if best != 0 {
+        let parent = table[best].parent;
+        let threshold = (score[best] * 0.2).max(10.0);
+        for c in 1..n {
+            if table[c].parent != parent || c == best {
+                continue;
+            }
+            let bonus = if table[c].class == table[best].class && table[c].class != 0 {
+                score[best] * 0.2
+            } else {
+                0.0
+            };
+            if candidate[c] && score[c] + bonus >= threshold {
+                chosen[c] = true;
+            }
+        }
+    }
+    let gain = tune("LB_GAIN", 0.0);
+    while best != 0 {
+        let p = table[best].parent as usize;
+        if value[p] - value[best] > gain {
+            best = p;
+        } else {
+            break;
+        }
+    }
+    if best != table[best].parent as usize || best == 0 {
+        chosen[best] = true;
+    }
+    // Containers are numbered in document order, parents first: one pass marks the subtrees.
+    let mut inside = vec![false; n];
+    inside[0] = chosen[0];
+    for c in 1..n {
+        inside[c] = chosen[c] || inside[table[c].parent as usize];
+    }
     let out: Vec<&str> = blocks
         .iter()
         .filter(|b| inside[b.owner as usize])
         .filter(|b| {
             let len = b.text.chars().count();
-            (b.link_chars as f64) < 0.5 * len as f64 || len > 300
+            ((b.link_chars as f64) < 0.5 * len as f64 || len > 300)
+                && !(len < FURNITURE_MAX && furniture().is_match(&b.text))
         })
         .map(|b| b.text.as_str())
         .collect();

@@ -116,7 +116,10 @@ pub struct Dossier {
     pub commentary: Vec<TimelineEntry>,
     pub actors: Vec<Actor>,
     pub quotes: Vec<SpeakerQuotes>,
+    /// Claims held by two or more sources, or denied or doubted by someone.
     pub claims: Vec<ClaimRow>,
+    /// Claims stated once by a single holder, counted but not shown in the matrix.
+    pub single_claims: usize,
     pub stories: Vec<StoryView>,
     pub copies: Vec<CopyView>,
     pub passages: Vec<Passage>,
@@ -243,9 +246,14 @@ impl Dossier {
             groups
         };
 
-        let claims = report
-            .claims
-            .iter()
+        let (contested, single): (Vec<_>, Vec<_>) = report.claims.iter().partition(|c| {
+            c.stances.len() >= 2
+                || c.stances
+                    .iter()
+                    .any(|s| matches!(s.stance, StanceKind::Deny | StanceKind::Doubt))
+        });
+        let claims = contested
+            .into_iter()
             .map(|c| {
                 let mut cells: BTreeMap<String, Vec<(StanceKind, Cite)>> = BTreeMap::new();
                 for s in &c.stances {
@@ -373,6 +381,7 @@ impl Dossier {
             actors,
             quotes,
             claims,
+            single_claims: single.len(),
             stories,
             copies,
             passages,
@@ -404,6 +413,7 @@ pub fn date_key(value: Option<&str>) -> (u8, i32, u32, u32) {
         _ => None,
     };
     let (month, day) = match second.as_bytes() {
+        b"WI" => (12, 21),
         [b'W', ..] => match (year, second[1..].parse::<i8>()) {
             (Some(y), Ok(week)) => {
                 jiff::civil::ISOWeekDate::new(y as i16, week, jiff::civil::Weekday::Monday)
@@ -420,7 +430,6 @@ pub fn date_key(value: Option<&str>) -> (u8, i32, u32, u32) {
         b"SP" => (3, 20),
         b"SU" => (6, 21),
         b"FA" => (9, 22),
-        b"WI" => (12, 21),
         _ => (second.parse::<u32>().unwrap_or(0), day),
     };
     match year {
@@ -562,6 +571,7 @@ mod tests {
             Some("2022"),
             Some("2023-W38"),
             Some("199"),
+            Some("2023-WI"),
         ];
         values.sort_by_key(|v| date_key(*v));
         assert_eq!(
@@ -571,6 +581,7 @@ mod tests {
                 Some("2022"),
                 Some("2023-W38"),
                 Some("2023-09-20"),
+                Some("2023-WI"),
                 Some("XXXX-09-20"),
                 Some("XXXX-09-22"),
                 None

@@ -109,6 +109,11 @@ pub fn render(d: &Dossier, corpus: &Corpus) -> String {
     }
 
     let _ = writeln!(w, "<h2 id=\"claims\">Claims</h2>");
+    let _ = writeln!(
+        w,
+        "<p>Claims stated by two or more holders, or denied or doubted; {} further claims have a single holder.</p>",
+        d.single_claims
+    );
     if !d.claims.is_empty() {
         let holders = crate::claim_holders(d);
         let _ = write!(w, "<table><tr><th>Claim</th>");

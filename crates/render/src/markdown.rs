@@ -92,6 +92,11 @@ pub fn render(d: &Dossier) -> String {
     }
 
     let _ = writeln!(w, "## Claims\n");
+    let _ = writeln!(
+        w,
+        "Claims stated by two or more holders, or denied or doubted; {} further claims have a single holder.\n",
+        d.single_claims
+    );
     if !d.claims.is_empty() {
         let holders = crate::claim_holders(d);
         let _ = writeln!(

@@ -274,6 +274,10 @@ mod tests {
             ]
         );
         assert_eq!(
+            sentences("Titel\u{2029}Text folgt."),
+            ["Titel", "Text folgt."]
+        );
+        assert_eq!(
             sentences("Die Regierung will die\nbestehenden Regeln ändern."),
             ["Die Regierung will die\nbestehenden Regeln ändern."]
         );
@@ -293,6 +297,10 @@ mod tests {
                 "Überraschend senkte die Notenbank die Zinsen:",
                 "Der Satz fiel um 0,25 Punkte."
             ]
+        );
+        assert_eq!(
+            sentences("Der Minister sagte am Montag: Die Lage sei ernst."),
+            ["Der Minister sagte am Montag: Die Lage sei ernst."]
         );
         assert_eq!(
             sentences("Der Prozess hat lange gedauert; die Urteile fielen hart aus."),

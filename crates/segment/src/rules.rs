@@ -25,6 +25,8 @@ pub struct Rules {
     months: HashSet<&'static str>,
     /// Capitalised function words that can only start a sentence.
     starters: HashSet<&'static str>,
+    /// Verbs of saying: a colon after them introduces speech, not a new sentence.
+    speech_verbs: HashSet<&'static str>,
 }
 
 impl Rules {
@@ -46,6 +48,7 @@ impl Rules {
             abbreviations,
             months: lang.lines("segment-months.txt").collect(),
             starters: lang.lines("segment-starters.txt").collect(),
+            speech_verbs: lang.lines("segment-speech-verbs.txt").collect(),
         }
     }
 
@@ -65,22 +68,11 @@ impl Rules {
             .expect("every available language has rules")
     }
 
-    /// Class of an abbreviation written without its stop; an all-lower-case entry of two or
-    /// more letters also matches its capitalised form at the start of a sentence ("Bzw.",
-    /// "Ca."), while a capital single letter stays an initial ("I." is not "i.").
+    /// Class of an abbreviation written without its stop. Case matters: "Schweiz." is a
+    /// country at the end of a sentence, not "schweiz." (schweizerisch); capitalised forms that
+    /// start sentences ("Bzw.", "Ca.") are entries of their own.
     pub(crate) fn abbreviation(&self, word: &str) -> Option<AbbrevClass> {
-        if let Some(c) = self.abbreviations.get(word) {
-            return Some(*c);
-        }
-        let mut chars = word.chars();
-        let first = chars.next()?;
-        if first.is_uppercase() && word.chars().nth(1).is_some() {
-            let lowered: String = first.to_lowercase().chain(chars).collect();
-            if lowered.chars().skip(1).all(|c| !c.is_uppercase()) {
-                return self.abbreviations.get(lowered.as_str()).copied();
-            }
-        }
-        None
+        self.abbreviations.get(word).copied()
     }
 
     pub(crate) fn is_month(&self, word: &str) -> bool {
@@ -89,6 +81,10 @@ impl Rules {
 
     pub(crate) fn is_starter(&self, word: &str) -> bool {
         self.starters.contains(word)
+    }
+
+    pub(crate) fn is_speech_verb(&self, word: &str) -> bool {
+        self.speech_verbs.contains(word)
     }
 }
 
@@ -102,10 +98,12 @@ mod tests {
         assert_eq!(r.abbreviation("Dr"), Some(AbbrevClass::Title));
         assert_eq!(r.abbreviation("usw"), Some(AbbrevClass::Final));
         assert_eq!(r.abbreviation("Bzw"), Some(AbbrevClass::Title));
+        assert_eq!(r.abbreviation("Schweiz"), None);
         assert_eq!(r.abbreviation("Haus"), None);
         assert!(r.is_month("September"));
         assert!(r.is_starter("Der"));
         assert!(!r.is_starter("Haus"));
+        assert!(r.is_speech_verb("sagte"));
         // Unknown languages fall back to German.
         assert!(std::ptr::eq(r, Rules::for_language("xx")));
     }

@@ -160,9 +160,15 @@ impl Rules {
             let glue = match (c, next) {
                 (_, None) => false,
                 ('.', Some(n)) => {
-                    let seg = &text[segment..j];
-                    let word_like =
-                        seg.chars().count() >= 2 && seg.chars().all(char::is_alphabetic);
+                    // "Ende.Der", "US-Dollar.Die": a word of two or more letters before a
+                    // capital is a missing space, not an abbreviation ("z.B", "e.V").
+                    let word_like = text[segment..j]
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_alphabetic())
+                        .take(2)
+                        .count()
+                        == 2;
                     prev.is_alphanumeric()
                         && n.is_alphanumeric()
                         && (has_at || !(word_like && n.is_uppercase()))

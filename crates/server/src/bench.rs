@@ -17,8 +17,18 @@ const SECONDS: u32 = 20;
 const CONNECTIONS: u32 = 8;
 /// Search terms, common in the news corpus.
 const TERMS: &[&str] = &[
-    "Regierung", "Wien", "Polizei", "Bundeskanzler", "Wahl", "Fußball", "Euro", "Minister",
-    "Flüchtlinge", "Unternehmen", "Gericht", "Präsident",
+    "Regierung",
+    "Wien",
+    "Polizei",
+    "Bundeskanzler",
+    "Wahl",
+    "Fußball",
+    "Euro",
+    "Minister",
+    "Flüchtlinge",
+    "Unternehmen",
+    "Gericht",
+    "Präsident",
 ];
 
 /// Benchmark tasks of this crate.
@@ -86,7 +96,8 @@ fn edited(text: &str, r: usize) -> String {
 }
 
 fn articles(csv: &Path, n: usize) -> Result<Vec<Document>> {
-    let data = std::fs::read_to_string(csv).with_context(|| format!("reading {}", csv.display()))?;
+    let data =
+        std::fs::read_to_string(csv).with_context(|| format!("reading {}", csv.display()))?;
     let rows = parse_csv(&data);
     if rows.is_empty() {
         bail!("no articles in {}", csv.display());
@@ -104,10 +115,15 @@ fn articles(csv: &Path, n: usize) -> Result<Vec<Document>> {
                     source: Some(format!("{label} {}", (i + r) % 7)),
                     url: None,
                     title: Some(title),
-                    published: epoch.checked_add(jiff::Span::new().days(((i * 7 + r) % 900) as i64)).ok(),
+                    published: epoch
+                        .checked_add(jiff::Span::new().days(((i * 7 + r) % 900) as i64))
+                        .ok(),
                     language: Some("de".into()),
                 },
-                Origin { path: csv.display().to_string(), record: Some(i as u64 + 1) },
+                Origin {
+                    path: csv.display().to_string(),
+                    record: Some(i as u64 + 1),
+                },
                 text,
             )
         })
@@ -158,7 +174,13 @@ fn wrk(addr: &str, paths: &[String], dir: &Path) -> Result<Load> {
         ),
     )?;
     let out = std::process::Command::new("wrk")
-        .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{SECONDS}s"), "--latency", "-s"])
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{SECONDS}s"),
+            "--latency",
+            "-s",
+        ])
         .arg(&script)
         .arg(format!("http://{addr}"))
         .output()
@@ -168,7 +190,9 @@ fn wrk(addr: &str, paths: &[String], dir: &Path) -> Result<Load> {
         bail!("wrk failed: {text}{}", String::from_utf8_lossy(&out.stderr));
     }
     let field = |prefix: &str| -> Option<&str> {
-        text.lines().find_map(|l| l.trim().strip_prefix(prefix)).map(str::trim)
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .map(str::trim)
     };
     let errors = text
         .lines()
@@ -176,7 +200,9 @@ fn wrk(addr: &str, paths: &[String], dir: &Path) -> Result<Load> {
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0);
     Ok(Load {
-        rps: field("Requests/sec:").and_then(|v| v.parse().ok()).context("wrk: no Requests/sec")?,
+        rps: field("Requests/sec:")
+            .and_then(|v| v.parse().ok())
+            .context("wrk: no Requests/sec")?,
         p50_ms: field("50%").and_then(ms).context("wrk: no 50% latency")?,
         p99_ms: field("99%").and_then(ms).context("wrk: no 99% latency")?,
         errors,
@@ -193,7 +219,10 @@ fn bench_store(csv: &Path, n: usize) -> Result<(PathBuf, f64)> {
         return Ok((dir, 0.0));
     }
     if have > n {
-        bail!("{} holds {have} articles, expected {n}; remove it", dir.display());
+        bail!(
+            "{} holds {have} articles, expected {n}; remove it",
+            dir.display()
+        );
     }
     let t = Instant::now();
     let docs = articles(csv, n)?;
@@ -207,7 +236,9 @@ fn run(csv: &Path, opts: &EvalOptions) -> Result<EvalReport> {
     let (dir, build_s) = bench_store(csv, n)?;
     let store = Arc::new(Store::open(&dir)?);
     let stories = store.stories()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?.to_string();
     let app = crate::router(store.clone(), None);
@@ -219,14 +250,28 @@ fn run(csv: &Path, opts: &EvalOptions) -> Result<EvalReport> {
     let mut by_size = stories.clone();
     by_size.sort_by(|a, b| b.documents.cmp(&a.documents));
     let story_paths: Vec<String> = if by_size.is_empty() {
-        store.recent(50)?.iter().map(|d| format!("/api/documents/{}", d.id)).collect()
+        store
+            .recent(50)?
+            .iter()
+            .map(|d| format!("/api/documents/{}", d.id))
+            .collect()
     } else {
-        by_size.iter().take(50).map(|s| format!("/api/stories/{}", s.id)).collect()
+        by_size
+            .iter()
+            .take(50)
+            .map(|s| format!("/api/stories/{}", s.id))
+            .collect()
     };
     let search_paths: Vec<String> = TERMS
         .iter()
         .flat_map(|t| {
-            [format!("/api/search?q={}", urlencode(t)), format!("/api/search?q={}&from=2015-06-01&to=2016-01-01", urlencode(t))]
+            [
+                format!("/api/search?q={}", urlencode(t)),
+                format!(
+                    "/api/search?q={}&from=2015-06-01&to=2016-01-01",
+                    urlencode(t)
+                ),
+            ]
         })
         .collect();
     let story = wrk(&addr, &story_paths, &work)?;
@@ -282,7 +327,10 @@ mod tests {
     fn parses_quoted_csv() {
         let rows = parse_csv("Sport;'Er sagte ''ja''; dann\nging er.'\nKultur;'Zwei'\n");
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0], ("Sport".into(), "Er sagte 'ja'; dann\nging er.".into()));
+        assert_eq!(
+            rows[0],
+            ("Sport".into(), "Er sagte 'ja'; dann\nging er.".into())
+        );
         assert_eq!(rows[1].1, "Zwei");
     }
 

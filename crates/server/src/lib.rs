@@ -115,8 +115,14 @@ pub fn router(store: Arc<Store>, token: Option<String>) -> Router {
         .route("/api/documents", get(api_documents).post(api_ingest))
         .route("/api/documents/{id}", get(api_document))
         .route("/api/search", get(api_search))
-        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
-        .route("/assets/style.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }))
+        .route(
+            "/openapi.json",
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
+        )
+        .route(
+            "/assets/style.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }),
+        )
         .route("/", get(page_index))
         .route("/stories/{id}", get(page_story))
         .route("/entities", get(page_entities))
@@ -125,7 +131,10 @@ pub fn router(store: Arc<Store>, token: Option<String>) -> Router {
         .route("/search", get(page_search))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such page".into()) })
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(state)
 }
 
@@ -282,7 +291,10 @@ fn authorised(token: &Option<Arc<str>>, headers: &HeaderMap) -> Result<(), Respo
         .and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(g) if constant_time_eq(g.as_bytes(), token.as_bytes()) => Ok(()),
-        _ => Err(error(StatusCode::UNAUTHORIZED, "a valid bearer token is required".into())),
+        _ => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "a valid bearer token is required".into(),
+        )),
     }
 }
 
@@ -312,10 +324,9 @@ async fn api_ingest(
         if d.text.trim().is_empty() {
             return error(StatusCode::BAD_REQUEST, format!("document {i}: empty text"));
         }
-        let id = d
-            .id
-            .filter(|id| !id.trim().is_empty())
-            .unwrap_or_else(|| format!("doc-{}", &content_hash(&d.text)[..16]));
+        let id =
+            d.id.filter(|id| !id.trim().is_empty())
+                .unwrap_or_else(|| format!("doc-{}", &content_hash(&d.text)[..16]));
         docs.push(Document::new(
             Metadata {
                 id: id.clone(),
@@ -347,11 +358,17 @@ fn html(r: Result<Option<String>, Response>, what: &str) -> Response {
 }
 
 async fn page_index(State(s): State<AppState>) -> Response {
-    html(blocking(move || Ok(Some(ui::index(&s.store.stories()?, &s.store.recent(30)?)))).await, "page")
+    html(
+        blocking(move || Ok(Some(ui::index(&s.store.stories()?, &s.store.recent(30)?)))).await,
+        "page",
+    )
 }
 
 async fn page_story(State(s): State<AppState>, UrlPath(id): UrlPath<String>) -> Response {
-    html(blocking(move || Ok(s.store.story(&id)?.map(|v| ui::story(&v)))).await, "story")
+    html(
+        blocking(move || Ok(s.store.story(&id)?.map(|v| ui::story(&v)))).await,
+        "story",
+    )
 }
 
 async fn page_entities(State(s): State<AppState>, UrlQuery(p): UrlQuery<ListParams>) -> Response {
@@ -363,11 +380,17 @@ async fn page_entities(State(s): State<AppState>, UrlQuery(p): UrlQuery<ListPara
 }
 
 async fn page_entity(State(s): State<AppState>, UrlPath(id): UrlPath<String>) -> Response {
-    html(blocking(move || Ok(s.store.entity(&id)?.map(|v| ui::entity(&v)))).await, "entity")
+    html(
+        blocking(move || Ok(s.store.entity(&id)?.map(|v| ui::entity(&v)))).await,
+        "entity",
+    )
 }
 
 async fn page_document(State(s): State<AppState>, UrlPath(id): UrlPath<String>) -> Response {
-    html(blocking(move || Ok(s.store.document(&id)?.map(|v| ui::document(&v)))).await, "article")
+    html(
+        blocking(move || Ok(s.store.document(&id)?.map(|v| ui::document(&v)))).await,
+        "article",
+    )
 }
 
 async fn page_search(State(s): State<AppState>, UrlQuery(p): UrlQuery<SearchParams>) -> Response {
@@ -375,7 +398,12 @@ async fn page_search(State(s): State<AppState>, UrlQuery(p): UrlQuery<SearchPara
     html(
         blocking(move || {
             let hits = match p.query() {
-                Ok(q) if !q.text.trim().is_empty() || q.entity.is_some() || q.story.is_some() || q.source.is_some() => {
+                Ok(q)
+                    if !q.text.trim().is_empty()
+                        || q.entity.is_some()
+                        || q.story.is_some()
+                        || q.source.is_some() =>
+                {
                     Ok(s.store.search(&q)?)
                 }
                 Ok(_) => Ok(Vec::new()),

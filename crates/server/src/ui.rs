@@ -56,7 +56,11 @@ fn doc_href(doc: &str, start: usize) -> String {
 }
 
 fn entity_link(r: &Ref) -> String {
-    format!("<a class=\"entity\" href=\"/entities/{}\">{}</a>", pct(&r.id), esc(&r.name))
+    format!(
+        "<a class=\"entity\" href=\"/entities/{}\">{}</a>",
+        pct(&r.id),
+        esc(&r.name)
+    )
 }
 
 fn date_range(first: Option<jiff::civil::Date>, last: Option<jiff::civil::Date>) -> String {
@@ -69,7 +73,11 @@ fn date_range(first: Option<jiff::civil::Date>, last: Option<jiff::civil::Date>)
 }
 
 fn doc_item(d: &DocRef) -> String {
-    let title = d.title.as_deref().filter(|t| !t.is_empty()).unwrap_or(&d.id);
+    let title = d
+        .title
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .unwrap_or(&d.id);
     let mut meta = Vec::new();
     if let Some(s) = &d.source {
         meta.push(esc(s));
@@ -118,9 +126,17 @@ fn quote_item(q: &QuoteView, with_doc: bool) -> String {
         (None, Some(t)) => format!("<span class=\"speaker-text\">{}</span>", esc(t)),
         (None, None) => "<span class=\"unknown\">unattributed</span>".into(),
     };
-    let cue = q.cue.as_deref().map(|c| format!(" <span class=\"cue\">({})</span>", esc(c))).unwrap_or_default();
+    let cue = q
+        .cue
+        .as_deref()
+        .map(|c| format!(" <span class=\"cue\">({})</span>", esc(c)))
+        .unwrap_or_default();
     let source = if with_doc {
-        format!(" <a class=\"evidence\" href=\"{}\">{}</a>", doc_href(&q.doc, q.start), esc(&q.doc))
+        format!(
+            " <a class=\"evidence\" href=\"{}\">{}</a>",
+            doc_href(&q.doc, q.start),
+            esc(&q.doc)
+        )
     } else {
         format!(" <a class=\"evidence\" href=\"#a-{}\">↧</a>", q.start)
     };
@@ -135,7 +151,12 @@ fn quote_item(q: &QuoteView, with_doc: bool) -> String {
 }
 
 fn timeline_item(e: &TimelineEntry) -> String {
-    let actors: Vec<String> = e.actors.iter().chain(&e.participants).map(entity_link).collect();
+    let actors: Vec<String> = e
+        .actors
+        .iter()
+        .chain(&e.participants)
+        .map(entity_link)
+        .collect();
     format!(
         "<li class=\"event{}\"><span class=\"date\">{}</span> <span class=\"kind\">{}</span> \
 <span class=\"actors\">{}</span> <a class=\"evidence\" href=\"{}\">{}</a></li>",
@@ -149,7 +170,10 @@ fn timeline_item(e: &TimelineEntry) -> String {
 }
 
 fn holder_label(s: &StanceView) -> String {
-    s.holder.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| s.holder_text.clone())
+    s.holder
+        .as_ref()
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| s.holder_text.clone())
 }
 
 pub fn story(v: &StoryView) -> String {
@@ -197,7 +221,10 @@ pub fn story(v: &StoryView) -> String {
             let _ = write!(
                 b,
                 "<tr><td>{}</td><td>{:?}</td><td>{}</td><td>{}</td></tr>",
-                entity_link(&Ref { id: a.id.clone(), name: a.name.clone() }),
+                entity_link(&Ref {
+                    id: a.id.clone(),
+                    name: a.name.clone()
+                }),
                 a.kind,
                 a.mentions,
                 roles.join("; ")
@@ -354,12 +381,23 @@ pub fn entities(q: &str, list: &[EntitySummary]) -> String {
 }
 
 pub fn entity(v: &EntityView) -> String {
-    let mut b = format!("<h1>{}</h1><p class=\"meta\">{:?} · {} mentions in {} articles</p>", esc(&v.name), v.kind, v.mentions, v.documents_total);
+    let mut b = format!(
+        "<h1>{}</h1><p class=\"meta\">{:?} · {} mentions in {} articles</p>",
+        esc(&v.name),
+        v.kind,
+        v.mentions,
+        v.documents_total
+    );
     if !v.aliases.is_empty() {
         let _ = write!(b, "<p>Also: {}</p>", esc(&v.aliases.join(", ")));
     }
     if let Some(w) = &v.wikipedia {
-        let _ = write!(b, "<p>Wikipedia: <a href=\"https://de.wikipedia.org/wiki/{}\">{}</a></p>", pct(&w.replace(' ', "_")), esc(w));
+        let _ = write!(
+            b,
+            "<p>Wikipedia: <a href=\"https://de.wikipedia.org/wiki/{}\">{}</a></p>",
+            pct(&w.replace(' ', "_")),
+            esc(w)
+        );
     }
     if let Some(r) = &v.refers_to {
         let _ = write!(b, "<p>Stands for {}</p>", entity_link(r));
@@ -367,24 +405,52 @@ pub fn entity(v: &EntityView) -> String {
     if !v.stories.is_empty() {
         b.push_str("<h2>Stories</h2><ul>");
         for s in &v.stories {
-            let _ = write!(b, "<li><a href=\"/stories/{}\">{}</a></li>", pct(&s.id), esc(&s.title));
+            let _ = write!(
+                b,
+                "<li><a href=\"/stories/{}\">{}</a></li>",
+                pct(&s.id),
+                esc(&s.title)
+            );
         }
         b.push_str("</ul>");
     }
     b.push_str("<section id=\"roles\"><h2>Roles</h2><ul>");
     for r in &v.roles {
-        let _ = write!(b, "<li><a class=\"role{}\" href=\"{}\">{}</a> <span class=\"meta\">{}</span></li>", if r.flagged { " flagged" } else { "" }, doc_href(&r.doc, r.start), esc(&r.text), esc(&r.doc));
+        let _ = write!(
+            b,
+            "<li><a class=\"role{}\" href=\"{}\">{}</a> <span class=\"meta\">{}</span></li>",
+            if r.flagged { " flagged" } else { "" },
+            doc_href(&r.doc, r.start),
+            esc(&r.text),
+            esc(&r.doc)
+        );
     }
     b.push_str("</ul></section>");
-    let _ = write!(b, "<section id=\"quotes\"><h2>Quotations ({})</h2><ul class=\"quotes\">", v.quotes_total);
+    let _ = write!(
+        b,
+        "<section id=\"quotes\"><h2>Quotations ({})</h2><ul class=\"quotes\">",
+        v.quotes_total
+    );
     for q in &v.quotes {
         b.push_str(&quote_item(q, true));
     }
     b.push_str("</ul></section><section id=\"cooccurring\"><h2>Appears with</h2><ul>");
     for c in &v.cooccurring {
-        let _ = write!(b, "<li>{} <span class=\"meta\">{} articles</span></li>", entity_link(&Ref { id: c.id.clone(), name: c.name.clone() }), c.documents);
+        let _ = write!(
+            b,
+            "<li>{} <span class=\"meta\">{} articles</span></li>",
+            entity_link(&Ref {
+                id: c.id.clone(),
+                name: c.name.clone()
+            }),
+            c.documents
+        );
     }
-    let _ = write!(b, "</ul></section><section id=\"articles\"><h2>Articles ({})</h2><ul class=\"docs\">", v.documents_total);
+    let _ = write!(
+        b,
+        "</ul></section><section id=\"articles\"><h2>Articles ({})</h2><ul class=\"docs\">",
+        v.documents_total
+    );
     for d in &v.documents {
         b.push_str(&doc_item(d));
     }
@@ -408,41 +474,96 @@ fn annotated_text(v: &DocumentView) -> String {
     let ix = CharIndex::new(&v.text);
     let n = ix.len_chars();
     let mut marks: Vec<Mark> = Vec::new();
-    let mut push = |start: usize, end: usize, class: String, title: String, href: Option<String>| {
-        let (start, end) = (start.min(n), end.min(n));
-        if start < end {
-            marks.push(Mark { start, end, class, title, href });
-        }
-    };
+    let mut push =
+        |start: usize, end: usize, class: String, title: String, href: Option<String>| {
+            let (start, end) = (start.min(n), end.min(n));
+            if start < end {
+                marks.push(Mark {
+                    start,
+                    end,
+                    class,
+                    title,
+                    href,
+                });
+            }
+        };
     for b in &v.boilerplate {
-        push(b.start, b.end, "bp".into(), format!("boilerplate: {}", b.kind), None);
+        push(
+            b.start,
+            b.end,
+            "bp".into(),
+            format!("boilerplate: {}", b.kind),
+            None,
+        );
     }
     for s in &v.sections {
         let kind = format!("{:?}", s.kind).to_lowercase();
-        push(s.start, s.end, format!("sec sec-{kind}"), format!("section: {kind}"), None);
+        push(
+            s.start,
+            s.end,
+            format!("sec sec-{kind}"),
+            format!("section: {kind}"),
+            None,
+        );
     }
     for q in &v.quotes {
-        let who = q.speaker.as_ref().map(|r| r.name.clone()).or(q.speaker_text.clone()).unwrap_or_else(|| "unattributed".into());
+        let who = q
+            .speaker
+            .as_ref()
+            .map(|r| r.name.clone())
+            .or(q.speaker_text.clone())
+            .unwrap_or_else(|| "unattributed".into());
         push(q.start, q.end, "q".into(), format!("quote by {who}"), None);
     }
     for e in &v.events {
-        push(e.start, e.end, "ev".into(), format!("event {} {}", e.kind, e.date.as_deref().unwrap_or("")), None);
+        push(
+            e.start,
+            e.end,
+            "ev".into(),
+            format!("event {} {}", e.kind, e.date.as_deref().unwrap_or("")),
+            None,
+        );
     }
     for r in &v.roles {
-        push(r.start, r.end, "role".into(), format!("role of {}", r.holder.as_ref().map(|h| h.name.as_str()).unwrap_or(&r.holder_text)), None);
+        push(
+            r.start,
+            r.end,
+            "role".into(),
+            format!(
+                "role of {}",
+                r.holder
+                    .as_ref()
+                    .map(|h| h.name.as_str())
+                    .unwrap_or(&r.holder_text)
+            ),
+            None,
+        );
     }
     for t in &v.timexes {
-        push(t.start, t.end, "tx".into(), format!("{:?} {}", t.kind, t.value).to_lowercase(), None);
+        push(
+            t.start,
+            t.end,
+            "tx".into(),
+            format!("{:?} {}", t.kind, t.value).to_lowercase(),
+            None,
+        );
     }
     for m in &v.mentions {
         let kind = format!("{:?}", m.kind).to_lowercase();
         let (title, href) = match &m.entity {
-            Some(r) => (format!("{kind}: {}", r.name), Some(format!("/entities/{}", pct(&r.id)))),
+            Some(r) => (
+                format!("{kind}: {}", r.name),
+                Some(format!("/entities/{}", pct(&r.id))),
+            ),
             None => (kind.clone(), None),
         };
         push(m.start, m.end, format!("m m-{kind}"), title, href);
     }
-    let mut bounds: Vec<usize> = marks.iter().flat_map(|m| [m.start, m.end]).chain([0, n]).collect();
+    let mut bounds: Vec<usize> = marks
+        .iter()
+        .flat_map(|m| [m.start, m.end])
+        .chain([0, n])
+        .collect();
     bounds.sort_unstable();
     bounds.dedup();
     let mut starts: Vec<usize> = (0..marks.len()).collect();
@@ -472,10 +593,16 @@ fn annotated_text(v: &DocumentView) -> String {
         let (class, title) = (esc(&class.join(" ")), esc(&title.join("; ")));
         match active.iter().rev().find_map(|&i| marks[i].href.as_deref()) {
             Some(href) => {
-                let _ = write!(out, "<a class=\"{class}\" title=\"{title}\" href=\"{href}\">{text}</a>");
+                let _ = write!(
+                    out,
+                    "<a class=\"{class}\" title=\"{title}\" href=\"{href}\">{text}</a>"
+                );
             }
             None => {
-                let _ = write!(out, "<span class=\"{class}\" title=\"{title}\">{text}</span>");
+                let _ = write!(
+                    out,
+                    "<span class=\"{class}\" title=\"{title}\">{text}</span>"
+                );
             }
         }
     }
@@ -483,7 +610,11 @@ fn annotated_text(v: &DocumentView) -> String {
 }
 
 pub fn document(v: &DocumentView) -> String {
-    let title = v.title.as_deref().filter(|t| !t.is_empty()).unwrap_or(&v.id);
+    let title = v
+        .title
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .unwrap_or(&v.id);
     let mut b = format!("<h1>{}</h1><p class=\"meta\">", esc(title));
     let mut meta = vec![esc(&v.id)];
     if let Some(s) = &v.source {
@@ -493,19 +624,29 @@ pub fn document(v: &DocumentView) -> String {
         meta.push(p.to_string());
     }
     if let Some(u) = &v.url {
-        meta.push(format!("<a href=\"{}\" rel=\"noreferrer\">original</a>", esc(u)));
+        meta.push(format!(
+            "<a href=\"{}\" rel=\"noreferrer\">original</a>",
+            esc(u)
+        ));
     }
     b.push_str(&meta.join(" · "));
     b.push_str("</p>");
     if !v.stories.is_empty() {
         b.push_str("<p class=\"stories\">Part of ");
-        let links: Vec<String> = v.stories.iter().map(|s| format!("<a href=\"/stories/{}\">{}</a>", pct(&s.id), esc(&s.title))).collect();
+        let links: Vec<String> = v
+            .stories
+            .iter()
+            .map(|s| format!("<a href=\"/stories/{}\">{}</a>", pct(&s.id), esc(&s.title)))
+            .collect();
         b.push_str(&links.join(", "));
         b.push_str("</p>");
     }
     b.push_str("<p class=\"legend\"><span class=\"m m-person\">person</span> <span class=\"m m-organization\">organisation</span> <span class=\"m m-location\">place</span> <span class=\"role\">role</span> <span class=\"tx\">date</span> <span class=\"q\">quotation</span> <span class=\"ev\">event</span> <span class=\"bp\">boilerplate</span> <span class=\"sec sec-opinion\">opinion</span></p>");
     let _ = write!(b, "<article class=\"text\">{}</article>", annotated_text(v));
-    let story_link = v.stories.first().map(|s| format!("/stories/{}", pct(&s.id)));
+    let story_link = v
+        .stories
+        .first()
+        .map(|s| format!("/stories/{}", pct(&s.id)));
     if !v.quotes.is_empty() {
         b.push_str("<section id=\"quotes\"><h2>Quotations</h2><ul class=\"quotes\">");
         for q in &v.quotes {
@@ -513,7 +654,10 @@ pub fn document(v: &DocumentView) -> String {
         }
         b.push_str("</ul>");
         if let Some(s) = &story_link {
-            let _ = write!(b, "<p><a href=\"{s}#quotes\">All quotations of the story</a></p>");
+            let _ = write!(
+                b,
+                "<p><a href=\"{s}#quotes\">All quotations of the story</a></p>"
+            );
         }
         b.push_str("</section>");
     }
@@ -524,14 +668,23 @@ pub fn document(v: &DocumentView) -> String {
         }
         b.push_str("</ol>");
         if let Some(s) = &story_link {
-            let _ = write!(b, "<p><a href=\"{s}#timeline\">On the story's timeline</a></p>");
+            let _ = write!(
+                b,
+                "<p><a href=\"{s}#timeline\">On the story's timeline</a></p>"
+            );
         }
         b.push_str("</section>");
     }
     if !v.timexes.is_empty() {
         b.push_str("<section id=\"timexes\"><h2>Dates</h2><ul>");
         for t in &v.timexes {
-            let _ = write!(b, "<li><a href=\"#a-{}\">{}</a> = <code>{}</code></li>", t.start, esc(&t.text), esc(&t.value));
+            let _ = write!(
+                b,
+                "<li><a href=\"#a-{}\">{}</a> = <code>{}</code></li>",
+                t.start,
+                esc(&t.text),
+                esc(&t.value)
+            );
         }
         b.push_str("</ul></section>");
     }
@@ -563,8 +716,17 @@ pub fn search(f: &SearchForm, hits: Result<Vec<Hit>, String>) -> String {
         Ok(hits) => {
             b.push_str("<ol class=\"hits\">");
             for h in &hits {
-                let title = h.doc.title.as_deref().filter(|t| !t.is_empty()).unwrap_or(&h.doc.id);
-                let stories: Vec<String> = h.stories.iter().map(|s| format!("<a href=\"/stories/{}\">{}</a>", pct(&s.id), esc(&s.title))).collect();
+                let title = h
+                    .doc
+                    .title
+                    .as_deref()
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or(&h.doc.id);
+                let stories: Vec<String> = h
+                    .stories
+                    .iter()
+                    .map(|s| format!("<a href=\"/stories/{}\">{}</a>", pct(&s.id), esc(&s.title)))
+                    .collect();
                 let _ = write!(
                     b,
                     "<li><a href=\"/documents/{}\">{}</a> <span class=\"meta\">{} {} {}</span><p class=\"snippet\">{}</p></li>",

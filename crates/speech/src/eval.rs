@@ -533,7 +533,8 @@ mod tests {
         let quote = report.get("quote_f1").unwrap();
         let speaker = report.get("speaker_f1").unwrap();
         eprintln!("quote F1 {quote:.3}, speaker F1 {speaker:.3}");
-        assert!(quote >= 0.0, "quote F1 {quote}");
-        assert!(speaker >= 0.0, "speaker F1 {speaker}");
+        // Measured 0.636 and 0.456 on these 25 documents.
+        assert!(quote >= 0.58, "quote F1 {quote}");
+        assert!(speaker >= 0.40, "speaker F1 {speaker}");
     }
 }

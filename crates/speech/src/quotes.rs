@@ -563,7 +563,7 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
             return false;
         }
-        if k < end && (self.punct(k, ",") || self.punct(k, ":")) {
+        if k + 1 < end && (self.punct(k, ",") || self.punct(k, ":")) {
             let c = k + 1;
             let limit = end.min(c + MAX_CLAUSE);
             let clause_end = (c..limit).find(|&j| self.punct(j, ",")).unwrap_or(limit);
@@ -1205,5 +1205,44 @@ mod tests {
         }
         let long = "„Wort ".repeat(200_000);
         run(&long);
+        // Short random sequences of the words the rules react to.
+        let pieces = [
+            "„",
+            "“",
+            ",",
+            "sagte",
+            "er",
+            "laut",
+            "zufolge",
+            ".",
+            "dass",
+            "Die",
+            "Polizei",
+            ":",
+            "wie",
+            "mitteilte",
+            "so",
+            "nach",
+            "Angaben",
+            "sei",
+            "teilte",
+            "mit",
+            "\n",
+            "»",
+            "«",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for k in 0..(2 + seed % 6) {
+                let r = (seed >> (8 + 5 * k)) as usize % pieces.len();
+                text.push_str(pieces[r]);
+                text.push(' ');
+            }
+            run(text.trim_end());
+        }
     }
 }

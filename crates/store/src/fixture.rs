@@ -17,7 +17,9 @@ pub const PERSONS: &[&str] = &["Putin", "Kim", "Schoigu", "Peskow"];
 pub struct FixtureAnnotator;
 
 fn byte_spans(text: &str, pat: &str) -> Vec<(usize, usize)> {
-    text.match_indices(pat).map(|(i, m)| (i, i + m.len())).collect()
+    text.match_indices(pat)
+        .map(|(i, m)| (i, i + m.len()))
+        .collect()
 }
 
 impl DocumentStage for FixtureAnnotator {
@@ -42,8 +44,11 @@ impl DocumentStage for FixtureAnnotator {
             ann.tokens.push(doc.span_of_bytes(s..text.len()));
         }
         let mut s = 0;
+        let mut prev = ' ';
         for (i, c) in text.char_indices() {
-            if c == '.' || c == '\n' {
+            let end = c == '\n' || (c == '.' && !prev.is_ascii_digit());
+            prev = c;
+            if end {
                 if i + 1 > s + 1 {
                     ann.sentences.push(doc.span_of_bytes(s..i + 1));
                 }
@@ -74,7 +79,9 @@ impl DocumentStage for FixtureAnnotator {
             });
         }
         for (open, _) in text.match_indices('„') {
-            let Some(len) = text[open..].find('“') else { continue };
+            let Some(len) = text[open..].find('“') else {
+                continue;
+            };
             let close = open + len + '“'.len_utf8();
             let span = doc.span_of_bytes(open..close);
             let speaker = ann
@@ -97,7 +104,9 @@ impl DocumentStage for FixtureAnnotator {
         }
         for sentence in ann.sentences.clone() {
             let bytes = doc.index().bytes(sentence);
-            let Some(t) = text[bytes.clone()].find("traf") else { continue };
+            let Some(t) = text[bytes.clone()].find("traf") else {
+                continue;
+            };
             let trigger = doc.span_of_bytes(bytes.start + t..bytes.start + t + 4);
             let actors = ann
                 .mentions
@@ -121,7 +130,11 @@ impl DocumentStage for FixtureAnnotator {
                 },
                 actors,
                 participants: Vec::new(),
-                date_source: if date.is_some() { DateSource::Timex } else { DateSource::Unknown },
+                date_source: if date.is_some() {
+                    DateSource::Timex
+                } else {
+                    DateSource::Unknown
+                },
                 date,
                 factual: true,
             });

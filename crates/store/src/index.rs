@@ -77,7 +77,10 @@ impl SearchIndex {
         );
         let seq = schema.add_u64_field(
             "seq",
-            NumericOptions::default().set_indexed().set_stored().set_fast(),
+            NumericOptions::default()
+                .set_indexed()
+                .set_stored()
+                .set_fast(),
         );
         let id = schema.add_text_field("id", STRING | STORED);
         let title = schema.add_text_field("title", text.clone());
@@ -115,10 +118,7 @@ impl SearchIndex {
     /// Number of documents (sequence numbers `0..n`) the last commit covers.
     pub fn indexed(&self) -> Result<u64> {
         let metas = self.index.load_metas()?;
-        Ok(metas
-            .payload
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0))
+        Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
     }
 
     /// Adds documents without committing. Stale copies of the same sequence numbers (from a
@@ -274,8 +274,8 @@ pub fn analyzer() -> Result<TextAnalyzer> {
             parts.push(format!("{part}{l}"));
         }
     }
-    let stop_words = StopWordFilter::new(Language::German)
-        .context("tantivy built without German stop words")?;
+    let stop_words =
+        StopWordFilter::new(Language::German).context("tantivy built without German stop words")?;
     Ok(TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)

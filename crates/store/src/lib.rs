@@ -11,10 +11,10 @@
 
 mod analyzer;
 mod codec;
-mod index;
-mod views;
 #[cfg(feature = "fixture")]
 pub mod fixture;
+mod index;
+mod views;
 
 pub use analyzer::{Analyzer, StageAnalyzer};
 pub use views::*;
@@ -184,9 +184,12 @@ impl Store {
             .with_context(|| format!("creating store directory {}", dir.display()))?;
         let db = dir.join("lagebild.sqlite");
         let conn = connect(&db)?;
-        conn.execute_batch(SCHEMA).context("creating the store schema")?;
+        conn.execute_batch(SCHEMA)
+            .context("creating the store schema")?;
         let version: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key='schema'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key='schema'", [], |r| {
+                r.get(0)
+            })
             .optional()?;
         match version.as_deref() {
             None => {
@@ -241,7 +244,9 @@ impl Store {
 
     /// Number of stored articles.
     pub fn len(&self) -> Result<usize> {
-        self.read(|c| Ok(c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))? as usize))
+        self.read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))? as usize)
+        })
     }
 
     pub fn is_empty(&self) -> Result<bool> {
@@ -257,12 +262,14 @@ impl Store {
     /// was interrupted); [`Store::refresh`] brings the results up to date.
     pub fn is_stale(&self) -> Result<bool> {
         let covered: usize = self.read(|c| {
-            Ok(c.query_row("SELECT value FROM meta WHERE key='corpus_docs'", [], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0))
+            Ok(
+                c.query_row("SELECT value FROM meta WHERE key='corpus_docs'", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+            )
         })?;
         Ok(covered != self.len()?)
     }
@@ -302,8 +309,14 @@ impl Store {
         let w = &mut *guard;
         let mut iw = self.index.writer()?;
         self.reconcile(&w.conn, &mut iw)?;
-        let stored = w.conn.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))? as usize;
-        if w.live.as_ref().is_none_or(|l| l.corpus.docs.len() != stored) {
+        let stored = w
+            .conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))?
+            as usize;
+        if w.live
+            .as_ref()
+            .is_none_or(|l| l.corpus.docs.len() != stored)
+        {
             w.live = None;
             let loaded = load_all(&w.conn)?;
             let mut analyzer = (w.make)();
@@ -323,7 +336,11 @@ impl Store {
                     summary.duplicates += 1;
                     continue;
                 }
-                if id_stored(&w.conn, doc.id())? || batch.iter().any(|(d, _): &(Document, String)| d.id() == doc.id()) {
+                if id_stored(&w.conn, doc.id())?
+                    || batch
+                        .iter()
+                        .any(|(d, _): &(Document, String)| d.id() == doc.id())
+                {
                     summary.conflicts.push(format!(
                         "{}: id {:?} is already stored with a different text; skipped",
                         doc.origin,
@@ -356,7 +373,9 @@ impl Store {
         }
         let covered: Option<usize> = w
             .conn
-            .query_row("SELECT value FROM meta WHERE key='corpus_docs'", [], |r| r.get::<_, String>(0))
+            .query_row("SELECT value FROM meta WHERE key='corpus_docs'", [], |r| {
+                r.get::<_, String>(0)
+            })
             .optional()?
             .and_then(|v| v.parse().ok());
         if summary.added > 0 || covered != Some(live.corpus.docs.len()) {
@@ -366,7 +385,10 @@ impl Store {
         self.index.reload()?;
         summary.indexed = self.index.num_docs() as usize;
         summary.stories = live.corpus.stories.len();
-        summary.entities = w.conn.query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, i64>(0))? as usize;
+        summary.entities = w
+            .conn
+            .query_row("SELECT count(*) FROM entities", [], |r| r.get::<_, i64>(0))?
+            as usize;
         drop(iw);
         Ok(summary)
     }
@@ -418,8 +440,12 @@ impl Store {
 
     fn json_row<T: serde::de::DeserializeOwned>(&self, sql: &str, id: &str) -> Result<Option<T>> {
         self.read(|c| {
-            let json: Option<String> = c.prepare_cached(sql)?.query_row([id], |r| r.get(0)).optional()?;
-            json.map(|j| serde_json::from_str(&j).context("stored view")).transpose()
+            let json: Option<String> = c
+                .prepare_cached(sql)?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            json.map(|j| serde_json::from_str(&j).context("stored view"))
+                .transpose()
         })
     }
 
@@ -495,7 +521,9 @@ impl Store {
             narrow(self.read(|c| {
                 let mut stmt = c.prepare_cached("SELECT seq FROM doc_stories WHERE story = ?1")?;
                 let rows = stmt.query_map([s.trim()], |r| r.get::<_, i64>(0))?;
-                Ok(rows.map(|r| r.map(|v| v as u64)).collect::<rusqlite::Result<_>>()?)
+                Ok(rows
+                    .map(|r| r.map(|v| v as u64))
+                    .collect::<rusqlite::Result<_>>()?)
             })?);
         }
         let filter = Filter {
@@ -514,7 +542,9 @@ impl Store {
             let mut hits = Vec::with_capacity(found.len());
             for (score, seq) in found {
                 let Some((doc, text)) = doc_stmt
-                    .query_row([seq as i64], |r| Ok((doc_ref_row(r)?, r.get::<_, String>(5)?)))
+                    .query_row([seq as i64], |r| {
+                        Ok((doc_ref_row(r)?, r.get::<_, String>(5)?))
+                    })
                     .optional()?
                 else {
                     continue;
@@ -533,7 +563,9 @@ impl Store {
                 } else {
                     (snippet, snippet_html)
                 };
-                let links: Option<String> = links_stmt.query_row([seq as i64], |r| r.get(0)).optional()?;
+                let links: Option<String> = links_stmt
+                    .query_row([seq as i64], |r| r.get(0))
+                    .optional()?;
                 let stories = links
                     .and_then(|j| serde_json::from_str::<DocLinks>(&j).ok())
                     .map(|l| l.stories)
@@ -560,7 +592,10 @@ impl Store {
         let seqs = self.index.seqs()?;
         let unique: HashSet<u64> = seqs.iter().copied().collect();
         if unique.len() != seqs.len() {
-            bail!("the search index holds {} duplicate articles", seqs.len() - unique.len());
+            bail!(
+                "the search index holds {} duplicate articles",
+                seqs.len() - unique.len()
+            );
         }
         if indexed != n || unique.iter().any(|&s| s as usize >= n) {
             bail!("{n} articles stored but {indexed} indexed");
@@ -697,7 +732,8 @@ fn write_derived(conn: &mut Connection, corpus: &Corpus) -> Result<()> {
          DELETE FROM doc_entities; DELETE FROM doc_stories; DELETE FROM doc_links;",
     )?;
     {
-        let mut st = tx.prepare("INSERT INTO stories(id, ord, summary, json) VALUES(?1, ?2, ?3, ?4)")?;
+        let mut st =
+            tx.prepare("INSERT INTO stories(id, ord, summary, json) VALUES(?1, ?2, ?3, ?4)")?;
         let mut ds = tx.prepare("INSERT OR IGNORE INTO doc_stories(story, seq) VALUES(?1, ?2)")?;
         let seq_of: std::collections::HashMap<&str, usize> = corpus
             .docs
@@ -721,7 +757,8 @@ fn write_derived(conn: &mut Connection, corpus: &Corpus) -> Result<()> {
         let mut en = tx.prepare(
             "INSERT INTO entities(id, ord, name, mentions, summary, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut names = tx.prepare("INSERT OR IGNORE INTO entity_names(name, entity) VALUES(?1, ?2)")?;
+        let mut names =
+            tx.prepare("INSERT OR IGNORE INTO entity_names(name, entity) VALUES(?1, ?2)")?;
         for (i, (summary, view)) in d.entities.iter().enumerate() {
             en.execute(params![
                 summary.id,
@@ -735,7 +772,8 @@ fn write_derived(conn: &mut Connection, corpus: &Corpus) -> Result<()> {
                 names.execute(params![name, summary.id])?;
             }
         }
-        let mut de = tx.prepare("INSERT OR IGNORE INTO doc_entities(entity, seq) VALUES(?1, ?2)")?;
+        let mut de =
+            tx.prepare("INSERT OR IGNORE INTO doc_entities(entity, seq) VALUES(?1, ?2)")?;
         for (seq, ids) in d.doc_entities.iter().enumerate() {
             for id in ids {
                 de.execute(params![id, seq as i64])?;
@@ -817,7 +855,11 @@ fn document_view(a: &AnalyzedDocument, links: DocLinks) -> DocumentView {
                 end: r.span.end,
                 text: r.text.clone(),
                 holder: entity_of(r.mention),
-                holder_text: ann.mentions.get(r.mention).map(|m| m.text.clone()).unwrap_or_default(),
+                holder_text: ann
+                    .mentions
+                    .get(r.mention)
+                    .map(|m| m.text.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
         timexes: ann

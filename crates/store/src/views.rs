@@ -365,10 +365,34 @@ pub fn derive(corpus: &Corpus) -> Derived {
         for &d in &docs {
             links[d].stories.push(sref.clone());
         }
-        let view = story_view(corpus, &report, s.id.clone(), s.title.clone(), clusters, &docs, &mention_counts, &quotes, &events, &entity_ref);
-        let dates: Vec<_> = docs.iter().filter_map(|&d| corpus.docs[d].doc.meta.published).collect();
-        let first = view.clusters.iter().filter_map(|c| c.first).chain(dates.iter().copied()).min();
-        let last = view.clusters.iter().filter_map(|c| c.last).chain(dates.iter().copied()).max();
+        let view = story_view(
+            corpus,
+            &report,
+            s.id.clone(),
+            s.title.clone(),
+            clusters,
+            &docs,
+            &mention_counts,
+            &quotes,
+            &events,
+            &entity_ref,
+        );
+        let dates: Vec<_> = docs
+            .iter()
+            .filter_map(|&d| corpus.docs[d].doc.meta.published)
+            .collect();
+        let first = view
+            .clusters
+            .iter()
+            .filter_map(|c| c.first)
+            .chain(dates.iter().copied())
+            .min();
+        let last = view
+            .clusters
+            .iter()
+            .filter_map(|c| c.last)
+            .chain(dates.iter().copied())
+            .max();
         stories.push((
             StorySummary {
                 id: s.id.clone(),
@@ -437,7 +461,11 @@ pub fn derive(corpus: &Corpus) -> Derived {
             roles: e.roles.iter().take(ENTITY_LIST_CAP).cloned().collect(),
             mentions: e.mentions.len(),
             documents_total: docs.len(),
-            documents: docs.iter().take(ENTITY_LIST_CAP).map(|&d| doc_ref(corpus, d)).collect(),
+            documents: docs
+                .iter()
+                .take(ENTITY_LIST_CAP)
+                .map(|&d| doc_ref(corpus, d))
+                .collect(),
             quotes_total: spoken.len(),
             quotes: spoken.into_iter().take(ENTITY_LIST_CAP).collect(),
             cooccurring: co
@@ -486,8 +514,10 @@ fn story_view(
     entity_ref: &dyn Fn(&str) -> Option<Ref>,
 ) -> StoryView {
     let in_story: HashSet<&str> = docs.iter().map(|&d| corpus.docs[d].doc.id()).collect();
-    let mut timeline: Vec<TimelineEntry> =
-        docs.iter().flat_map(|&d| events[d].iter().cloned()).collect();
+    let mut timeline: Vec<TimelineEntry> = docs
+        .iter()
+        .flat_map(|&d| events[d].iter().cloned())
+        .collect();
     timeline.sort_by_cached_key(|e| timeline_key(&e.date));
 
     let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
@@ -580,7 +610,10 @@ fn story_view(
         documents: docs.iter().map(|&d| doc_ref(corpus, d)).collect(),
         timeline,
         actors,
-        quotes: docs.iter().flat_map(|&d| quotes[d].iter().cloned()).collect(),
+        quotes: docs
+            .iter()
+            .flat_map(|&d| quotes[d].iter().cloned())
+            .collect(),
         claims,
         sources,
         copies,

@@ -14,16 +14,34 @@ fn article(id: &str, source: &str, published: &str, text: &str) -> Document {
             published: Some(published.parse().unwrap()),
             ..Metadata::default()
         },
-        Origin { path: format!("{id}.txt"), record: None },
+        Origin {
+            path: format!("{id}.txt"),
+            record: None,
+        },
         text.into(),
     )
 }
 
 fn corpus() -> Vec<Document> {
     vec![
-        article("a1", "Agentur", "2023-09-13", "Kim traf Putin am 22. September in Moskau. „Wir sind Freunde“, sagte Putin."),
-        article("a2", "Zeitung", "2023-09-14", "Der Verteidigungsminister Schoigu reiste nach Pjöngjang. Er traf Kim."),
-        article("a3", "Zeitung", "2024-10-01", "Peskow wies Berichte über Truppen zurück. „Das ist absurd“, erklärte Peskow."),
+        article(
+            "a1",
+            "Agentur",
+            "2023-09-13",
+            "Kim traf Putin am 22. September in Moskau. „Wir sind Freunde“, sagte Putin.",
+        ),
+        article(
+            "a2",
+            "Zeitung",
+            "2023-09-14",
+            "Der Verteidigungsminister Schoigu reiste nach Pjöngjang. Er traf Kim.",
+        ),
+        article(
+            "a3",
+            "Zeitung",
+            "2024-10-01",
+            "Peskow wies Berichte über Truppen zurück. „Das ist absurd“, erklärte Peskow.",
+        ),
     ]
 }
 
@@ -47,7 +65,11 @@ fn ingest_is_idempotent_and_survives_reopen() {
     let conflicting = article("a2", "Zeitung", "2023-09-14", "Ganz anderer Text.");
     again.push(conflicting);
     let s = store.ingest(again).unwrap();
-    assert_eq!((s.added, s.duplicates, s.conflicts.len()), (0, 3, 1), "{s:?}");
+    assert_eq!(
+        (s.added, s.duplicates, s.conflicts.len()),
+        (0, 3, 1),
+        "{s:?}"
+    );
     assert_eq!(store.check().unwrap(), (3, 3));
     assert!(!store.is_stale().unwrap());
     // Stored annotations come back exactly as the document stages made them.
@@ -87,7 +109,11 @@ fn views_carry_timeline_quotes_actors_and_evidence() {
     assert_eq!(story.timeline.len(), 2);
     assert_eq!(story.timeline[0].date.as_deref(), Some("XXXX-09-22"));
     assert!(story.timeline[0].actors.iter().any(|a| a.name == "Putin"));
-    let quote = story.quotes.iter().find(|q| q.text.contains("Freunde")).unwrap();
+    let quote = story
+        .quotes
+        .iter()
+        .find(|q| q.text.contains("Freunde"))
+        .unwrap();
     assert_eq!(quote.speaker.as_ref().unwrap().name, "Putin");
     assert_eq!(story.actors[0].name, "Kim");
     assert_eq!(story.sources.len(), 2);
@@ -108,14 +134,26 @@ fn search_stems_splits_compounds_and_filters() {
     let store = open(&dir);
     store.ingest(corpus()).unwrap();
     let ids = |q: Query| -> Vec<String> {
-        store.search(&q).unwrap().into_iter().map(|h| h.doc.id).collect()
+        store
+            .search(&q)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.doc.id)
+            .collect()
     };
-    let text = |t: &str| Query { text: t.into(), ..Query::default() };
+    let text = |t: &str| Query {
+        text: t.into(),
+        ..Query::default()
+    };
     // Compound part and inflection.
     assert_eq!(ids(text("Minister")), ["a2"]);
     assert_eq!(ids(text("Bericht")), ["a3"]);
     let hit = &store.search(&text("Minister")).unwrap()[0];
-    assert!(hit.snippet_html.contains("<b>Verteidigungsminister</b>"), "{}", hit.snippet_html);
+    assert!(
+        hit.snippet_html.contains("<b>Verteidigungsminister</b>"),
+        "{}",
+        hit.snippet_html
+    );
     assert_eq!(hit.stories[0].id, "s1");
     // Filters.
     let mut q = text("traf");
@@ -125,11 +163,21 @@ fn search_stems_splits_compounds_and_filters() {
     let mut q = text("traf");
     q.entity = Some("putin".into());
     assert_eq!(ids(q), ["a1"]);
-    let q = Query { from: Some("2024-01-01".parse().unwrap()), ..Query::default() };
+    let q = Query {
+        from: Some("2024-01-01".parse().unwrap()),
+        ..Query::default()
+    };
     assert_eq!(ids(q), ["a3"]);
-    let q = Query { story: Some("s1".into()), to: Some("2023-09-13".parse().unwrap()), ..Query::default() };
+    let q = Query {
+        story: Some("s1".into()),
+        to: Some("2023-09-13".parse().unwrap()),
+        ..Query::default()
+    };
     assert_eq!(ids(q), ["a1"]);
-    let q = Query { story: Some("s404".into()), ..Query::default() };
+    let q = Query {
+        story: Some("s404".into()),
+        ..Query::default()
+    };
     assert!(ids(q).is_empty());
     // Query syntax errors are forgiven, not fatal.
     assert!(store.search(&text("\"Kim AND (")).is_ok());
@@ -149,14 +197,19 @@ fn reconciles_an_index_that_missed_a_commit() {
     std::fs::rename(&snapshot, dir.join("index")).unwrap();
     let store = open(&dir);
     assert_eq!(store.check().unwrap(), (3, 3));
-    let q = Query { text: "absurd".into(), ..Query::default() };
+    let q = Query {
+        text: "absurd".into(),
+        ..Query::default()
+    };
     assert_eq!(store.search(&q).unwrap()[0].doc.id, "a3");
 }
 
 /// With `LAGEBILD_CRASH_CHILD` set, this test is the child the crash test kills.
 #[test]
 fn crash_child() {
-    let Ok(dir) = std::env::var("LAGEBILD_CRASH_CHILD") else { return };
+    let Ok(dir) = std::env::var("LAGEBILD_CRASH_CHILD") else {
+        return;
+    };
     let store = open(Path::new(&dir));
     store.ingest(many(2000)).unwrap();
 }
@@ -167,7 +220,10 @@ fn many(n: usize) -> impl Iterator<Item = Document> {
             &format!("m{i}"),
             "Agentur",
             "2023-09-13",
-            &format!("Meldung {i}: Kim traf Putin. „Satz {i}“, sagte Peskow. {}", "Weitere Worte. ".repeat(40)),
+            &format!(
+                "Meldung {i}: Kim traf Putin. „Satz {i}“, sagte Peskow. {}",
+                "Weitere Worte. ".repeat(40)
+            ),
         )
     })
 }
@@ -202,7 +258,10 @@ fn sigkill_during_ingest_leaves_a_consistent_store() {
     let store = open(&dir);
     let (n, indexed) = store.check().unwrap();
     assert_eq!(n, indexed);
-    assert!(n < 2000, "the child finished before it was killed; nothing was tested");
+    assert!(
+        n < 2000,
+        "the child finished before it was killed; nothing was tested"
+    );
     // Every stored article is whole: text and annotations decode and match.
     for id in store.document_ids().unwrap() {
         let a = store.analyzed(&id).unwrap().unwrap();
@@ -218,7 +277,8 @@ fn sigkill_during_ingest_leaves_a_consistent_store() {
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("lagebild-store-test-{name}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("lagebild-store-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
