@@ -85,7 +85,10 @@ fn run_ner_cv(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         data,
         &score,
         &format!(
-            "{} sentences, 10 folds, counts pooled over folds ({:.1} s)",
+            "{} sentences, 10 folds, counts pooled over folds ({:.1} s). Below the 0.80 goal: the \
+             published systems train on the 24,000-sentence train split (not obtainable here) and \
+             use large pretrained representations; this is a linear tagger trained on ~2,000 \
+             sentences per fold with gazetteers and a noun lexicon as its only outside knowledge.",
             sentences.len(),
             started.elapsed().as_secs_f64()
         ),

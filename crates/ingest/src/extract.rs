@@ -34,7 +34,7 @@ pub struct Extracted {
 /// Extracts the main content and metadata of an HTML page. `page_url` (where the page came
 /// from) helps find a date in the URL when the page states none.
 pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&bound_nesting(html));
     let mut meta = MetaScan::default();
     let page = Linearizer::new(true, &mut meta).run(doc.tree.root());
     let mut text = select(&page);
@@ -63,10 +63,89 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
     }
 }
 
+/// Deepest nesting of container tags handed to the parser. html5ever's tree builder scans the
+/// stack of open elements per tag, so pathological nesting (100 000 `<div>`s) would take
+/// quadratic time; real pages stay far below this.
+const MAX_NESTING: usize = 512;
+
+/// Tags counted for nesting: those that are closed explicitly in practice.
+const NESTING_TAGS: &[&str] = &[
+    "div", "span", "section", "article", "main", "aside", "header", "footer", "nav", "form",
+    "table", "ul", "ol", "blockquote", "center", "font", "a", "b", "i", "em", "strong", "small",
+];
+
+/// The HTML with container tags nested deeper than [`MAX_NESTING`] removed (their text stays).
+/// A linear scan; the page is copied only when it is that deep.
+fn bound_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    // (start, end) byte ranges of tags to drop, filled only in the rewriting pass.
+    let scan = |drop: Option<&mut Vec<(usize, usize)>>| -> usize {
+        let mut drop = drop;
+        let (mut depth, mut max, mut suppressed) = (0usize, 0usize, 0usize);
+        let mut i = 0;
+        while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+            let start = i + p;
+            let Some(q) = memchr::memchr(b'>', &b[start..]) else {
+                break;
+            };
+            let end = start + q + 1;
+            i = end;
+            let inner = &b[start + 1..end - 1];
+            let (closing, body) = match inner.first() {
+                Some(b'/') => (true, &inner[1..]),
+                Some(c) if c.is_ascii_alphabetic() => (false, inner),
+                _ => continue,
+            };
+            let name_len = body
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .unwrap_or(body.len());
+            let name = &body[..name_len];
+            if !NESTING_TAGS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            if closing {
+                if suppressed > 0 {
+                    suppressed -= 1;
+                    if let Some(d) = drop.as_deref_mut() {
+                        d.push((start, end));
+                    }
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if !inner.ends_with(b"/") {
+                if depth >= MAX_NESTING {
+                    suppressed += 1;
+                    if let Some(d) = drop.as_deref_mut() {
+                        d.push((start, end));
+                    }
+                } else {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+        }
+        max + suppressed.min(1)
+    };
+    if scan(None) <= MAX_NESTING {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut drop = Vec::new();
+    scan(Some(&mut drop));
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (start, end) in drop {
+        out.push_str(&html[last..start]);
+        last = end;
+    }
+    out.push_str(&html[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Plain text of an HTML fragment (feed item content): every block on its own line, no
 /// content selection.
 pub fn fragment_text(html: &str) -> String {
-    let doc = Html::parse_fragment(html);
+    let doc = Html::parse_fragment(&bound_nesting(html));
     let mut ignore = MetaScan::default();
     let page = Linearizer::new(false, &mut ignore).run(doc.tree.root());
     page.blocks
@@ -130,6 +209,9 @@ fn furniture() -> &'static regex::RegexSet {
         regex::RegexSet::new(&patterns).expect("valid patterns in ingest-boilerplate-lines.txt")
     })
 }
+
+/// How many blocks before the main content a headline is looked for.
+const HEAD_WINDOW: usize = 12;
 
 /// Longest block that may be judged page furniture by its wording alone.
 const FURNITURE_MAX: usize = 120;
@@ -205,6 +287,8 @@ struct Container {
     weight: f64,
     /// Hash of the class attribute, to find siblings styled like the main content.
     class: u64,
+    /// A top-level heading: the article's title when it stands just before the content.
+    h1: bool,
 }
 
 fn class_key(el: &scraper::node::Element) -> u64 {
@@ -372,6 +456,7 @@ impl<'m> Linearizer<'m> {
                 unit: false,
                 weight: 0.0,
                 class: 0,
+                h1: false,
             }],
             current: String::new(),
             current_links: 0,
@@ -436,6 +521,7 @@ impl<'m> Linearizer<'m> {
                                 parent: *self.containers.last().unwrap_or(&0),
                                 unit: UNIT.contains(&name),
                                 weight: weight(name, el),
+                                h1: name == "h1",
                                 class: class_key(el),
                             });
                             self.containers.push(id);
@@ -567,9 +653,13 @@ impl<'m> Linearizer<'m> {
     }
 }
 
-fn tune(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+/// Weight of link text against a container, and of short fragments (tuned on the benchmark).
+const LINK_PENALTY: f64 = 4.0;
+const FRAGMENT_PENALTY: f64 = 0.1;
+/// Shortest block counted as a paragraph.
+const MIN_PARAGRAPH: usize = 25;
+/// How far the alternative-candidate rule climbs (bounds the work on deeply nested pages).
+const MAX_CLIMB: usize = 40;
 
 /// Chooses the main-content blocks and joins them with newlines.
 ///
@@ -578,18 +668,15 @@ fn tune(name: &str, default: f64) -> f64 {
 /// with the best balance is the main content: large enough to hold the article, tight enough
 /// to leave navigation and teaser lists out.
 fn select(page: &Page) -> String {
-    let (alpha, beta, min_len) = (tune("LB_ALPHA", 1.0), tune("LB_BETA", 0.1), tune("LB_MIN", 25.0));
+    let (alpha, beta) = (LINK_PENALTY, FRAGMENT_PENALTY);
     let blocks = &page.blocks;
     let table = &page.table;
-    if tune("LB_ALL", 0.0) > 0.0 {
-        return blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
-    }
     let mut value = vec![0f64; table.len()];
     for b in blocks {
         let len = b.text.chars().count() as f64;
         let links = b.link_chars as f64;
         let density = links / len.max(1.0);
-        let v = if len >= min_len && density < 0.5 {
+        let v = if len >= MIN_PARAGRAPH as f64 && density < 0.5 {
             len - links - alpha * links
         } else if density >= 0.5 {
             -alpha * links - beta * (len - links)
@@ -615,7 +702,7 @@ fn select(page: &Page) -> String {
         let len = b.text.chars().count();
         chars[b.owner as usize] += len as f64;
         link_chars[b.owner as usize] += b.link_chars as f64;
-        if len < 25 {
+        if len < MIN_PARAGRAPH {
             continue;
         }
         let s = 1.0 + (len as f64 / 100.0).min(3.0) + b.text.matches([',', '，']).count() as f64;
@@ -664,12 +751,18 @@ fn select(page: &Page) -> String {
         .collect();
     if alternatives.len() >= 3 {
         let mut ancestor = table[best].parent as usize;
-        while ancestor != 0 {
+        for _ in 0..MAX_CLIMB {
+            if ancestor == 0 {
+                break;
+            }
             let holds = alternatives
                 .iter()
                 .filter(|&&c| {
                     let mut x = c;
-                    while x != 0 && x != ancestor {
+                    for _ in 0..MAX_CLIMB * 2 {
+                        if x == 0 || x == ancestor {
+                            break;
+                        }
                         x = table[x].parent as usize;
                     }
                     x == ancestor
@@ -702,10 +795,10 @@ fn select(page: &Page) -> String {
             }
         }
     }
-    let gain = tune("LB_GAIN", 0.0);
+    // Grow upwards while what the parent adds is more content than furniture.
     while best != 0 {
         let p = table[best].parent as usize;
-        if value[p] - value[best] > gain {
+        if value[p] - value[best] > 0.0 {
             best = p;
         } else {
             break;
@@ -720,9 +813,25 @@ fn select(page: &Page) -> String {
     for c in 1..n {
         inside[c] = chosen[c] || inside[table[c].parent as usize];
     }
+    // The headline and lead often sit just above the body container: take the last `<h1>`
+    // within a few blocks before it, and the substantial blocks between the two.
+    let first = blocks.iter().position(|b| inside[b.owner as usize]).unwrap_or(0);
+    let head = (first.saturating_sub(HEAD_WINDOW)..first)
+        .rev()
+        .find(|&i| table[blocks[i].owner as usize].h1);
+    let mut keep: Vec<bool> = blocks.iter().map(|b| inside[b.owner as usize]).collect();
+    if let Some(h) = head {
+        keep[h] = true;
+        for i in h + 1..first {
+            let b = &blocks[i];
+            keep[i] = b.text.chars().count() >= 50 && b.link_chars == 0;
+        }
+    }
     let out: Vec<&str> = blocks
         .iter()
-        .filter(|b| inside[b.owner as usize])
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(b, _)| b)
         .filter(|b| {
             let len = b.text.chars().count();
             ((b.link_chars as f64) < 0.5 * len as f64 || len > 300)
@@ -781,7 +890,10 @@ mod tests {
         for html in ["", "<", "<<<>>>", "</p></div>", "<table><td>x", "\u{0}\u{1}<p>\u{FFFD}"] {
             let _ = extract(html, None);
         }
-        let deep = "<div>".repeat(100_000) + "Text" + &"</div>".repeat(100_000);
-        let _ = extract(&deep, None);
+        let deep = "<div>".repeat(100_000) + "Tiefer Text" + &"</div>".repeat(100_000);
+        assert_eq!(bound_nesting(&deep).matches("<div>").count(), MAX_NESTING);
+        assert!(extract(&deep, None).text.contains("Tiefer Text"));
+        let shallow = "<div><p>x</p></div>";
+        assert!(matches!(bound_nesting(shallow), std::borrow::Cow::Borrowed(_)));
     }
 }

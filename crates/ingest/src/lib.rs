@@ -83,6 +83,21 @@ pub fn read(inputs: &[String], opts: &IngestOptions) -> impl Iterator<Item = Ing
         .chain(inputs.into_iter().flat_map(move |input| source::open(input, ctx.clone())))
 }
 
+/// Streams documents from an already open reader (a socket, an archive member, fuzz input).
+/// `name` decides the kind by its extension like a file name does; without a known extension
+/// the kind is sniffed from the first bytes.
+pub fn read_reader(
+    name: &str,
+    reader: Box<dyn std::io::BufRead + Send>,
+    opts: &IngestOptions,
+) -> impl Iterator<Item = Ingested> + Send {
+    let ctx = Arc::new(Context {
+        opts: opts.clone(),
+        sidecar: sidecar::Sidecar::default(),
+    });
+    source::reader(name, reader, ctx)
+}
+
 /// What every reader needs: the options and the sidecar metadata.
 pub(crate) struct Context {
     pub opts: IngestOptions,

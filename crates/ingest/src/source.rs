@@ -169,15 +169,28 @@ fn file(path: &Path, ctx: Arc<Context>) -> Items {
 }
 
 fn stdin(ctx: Arc<Context>) -> Items {
-    let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()));
-    let head = match reader.fill_buf() {
-        Ok(h) => h.to_vec(),
+    let mut reader: Box<dyn BufRead + Send> =
+        Box::new(BufReader::with_capacity(1 << 16, std::io::stdin()));
+    let kind = match reader.fill_buf() {
+        Ok([]) => return error("-", "empty input"),
+        Ok(head) => sniff(head),
         Err(e) => return error("-", format!("cannot read stdin: {e}")),
     };
-    if head.is_empty() {
-        return error("-", "empty input");
-    }
-    stream(sniff(&head), reader, "-".to_string(), "stdin".to_string(), ctx)
+    stream(kind, reader, "-".to_string(), "stdin".to_string(), ctx)
+}
+
+/// Items of an open reader: kind from `name`, else sniffed.
+pub fn reader(name: &str, mut reader: Box<dyn BufRead + Send>, ctx: Arc<Context>) -> Items {
+    let kind = match kind_of_name(name) {
+        Some(k) => k,
+        None => match reader.fill_buf() {
+            Ok([]) => return error(name, "empty input"),
+            Ok(head) => sniff(head),
+            Err(e) => return error(name, format!("read error: {e}")),
+        },
+    };
+    let stem = stem_of(Path::new(name));
+    stream(kind, reader, name.to_string(), stem, ctx)
 }
 
 /// Reads a whole single-document input, bounded by the record limit.

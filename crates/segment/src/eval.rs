@@ -159,6 +159,64 @@ struct Scores {
     tokens: Counts,
     token_count: usize,
     seconds: f64,
+    /// Boundary errors by [`ErrorClass`]: (false positives, false negatives).
+    errors: [(u64, u64); ErrorClass::ALL.len()],
+}
+
+/// Where a boundary error sits, from the characters around its offset; separates the
+/// splitter's conventions and mistakes from offsets in the gold that fall where no splitter
+/// could put a boundary.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ErrorClass {
+    /// After a colon: lagebild keeps speech and quotations with their cue.
+    Colon,
+    /// No whitespace at the offset: the gold boundary falls inside a token or between an
+    /// opening quote and its word.
+    Glued,
+    /// A line break follows: headings, lists and tables, where the gold ignores or adds
+    /// breaks.
+    LineBreak,
+    /// The gold ends a sentence after a word with no punctuation, mid-line.
+    Unpunctuated,
+    /// Everything else: stops, quotes, abbreviations, numbers, semicolons.
+    Other,
+}
+
+impl ErrorClass {
+    const ALL: [ErrorClass; 5] = [
+        ErrorClass::Colon,
+        ErrorClass::Glued,
+        ErrorClass::LineBreak,
+        ErrorClass::Unpunctuated,
+        ErrorClass::Other,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            ErrorClass::Colon => "after a colon",
+            ErrorClass::Glued => "gold offset inside a token or quote",
+            ErrorClass::LineBreak => "at a line break (headings, lists, tables)",
+            ErrorClass::Unpunctuated => "gold end after a word without punctuation",
+            ErrorClass::Other => "other (stops, quotes, abbreviations, numbers)",
+        }
+    }
+
+    /// Class of a boundary error at char offset `at` of `text`.
+    fn of(text: &[char], at: usize) -> ErrorClass {
+        let before = at.checked_sub(1).and_then(|i| text.get(i)).copied();
+        let after = text.get(at).copied();
+        let line_break = text[at.min(text.len())..]
+            .iter()
+            .take_while(|c| c.is_whitespace())
+            .any(|&c| c == '\n');
+        match (before, after) {
+            (Some(':'), _) => ErrorClass::Colon,
+            (_, Some(c)) if !c.is_whitespace() => ErrorClass::Glued,
+            _ if line_break => ErrorClass::LineBreak,
+            (Some(c), _) if c.is_alphanumeric() => ErrorClass::Unpunctuated,
+            _ => ErrorClass::Other,
+        }
+    }
 }
 
 fn score(docs: &[GoldDoc], predicted: &[Segmentation], seconds: f64) -> Scores {
@@ -167,10 +225,19 @@ fn score(docs: &[GoldDoc], predicted: &[Segmentation], seconds: f64) -> Scores {
         ..Scores::default()
     };
     for (gold, pred) in docs.iter().zip(predicted) {
-        s.sentences
-            .add(count(boundaries(&pred.ends), boundaries(&gold.ends)));
+        let (p, g) = (boundaries(&pred.ends), boundaries(&gold.ends));
+        s.sentences.add(count(p, g));
         s.tokens.add(count(&pred.tokens, &gold.tokens));
         s.token_count += pred.tokens.len();
+        let chars: Vec<char> = gold.text.chars().collect();
+        let (p_set, g_set): (HashSet<usize>, HashSet<usize>) =
+            (p.iter().copied().collect(), g.iter().copied().collect());
+        for &e in p_set.difference(&g_set) {
+            s.errors[ErrorClass::of(&chars, e) as usize].0 += 1;
+        }
+        for &e in g_set.difference(&p_set) {
+            s.errors[ErrorClass::of(&chars, e) as usize].1 += 1;
+        }
     }
     s
 }
@@ -267,6 +334,14 @@ fn run_gold(data: &Path, opts: &EvalOptions, measure: Measure) -> anyhow::Result
         "| split | docs | system | P | R | F1 | tokens/s |".to_string(),
         "|---|---|---|---|---|---|---|".to_string(),
     ];
+    let mut error_rows = vec![
+        String::new(),
+        "Boundary errors of lagebild by where they sit (false positives / false negatives):"
+            .to_string(),
+        String::new(),
+        "| split | class | FP | FN |".to_string(),
+        "|---|---|---|---|".to_string(),
+    ];
     for (name, path) in splits(data)? {
         let docs = load_split(&path, opts.limit)?;
         let (pred, seconds) = run_ours(&docs);
@@ -296,12 +371,19 @@ fn run_gold(data: &Path, opts: &EvalOptions, measure: Measure) -> anyhow::Result
             report.prf(&prefix, counts);
             report.figure(&format!("{prefix}_tokens_per_s"), speed);
         }
+        for class in ErrorClass::ALL {
+            let (fp, fn_) = systems[0].1.errors[class as usize];
+            error_rows.push(format!("| {name} | {} | {fp} | {fn_} |", class.label()));
+        }
         if let [(_, a), (_, b)] = systems.as_slice() {
             report.figure(
                 &format!("{name}_speed_ratio"),
                 b.seconds / a.seconds.max(1e-9),
             );
         }
+    }
+    if measure == Measure::Sentences {
+        rows.extend(error_rows);
     }
     report.details = rows.join("\n");
     Ok(report)
@@ -378,6 +460,16 @@ mod tests {
         assert_eq!((c.tp, c.fp, c.fn_), (2, 1, 2));
         assert_eq!(boundaries(&[10, 20, 30]), &[10, 20]);
         assert!(boundaries(&[]).is_empty());
+    }
+
+    #[test]
+    fn errors_are_classed_by_their_surroundings() {
+        let chars: Vec<char> = "Er sagte: „Nein.“ Dann\nTitel Text".chars().collect();
+        assert_eq!(ErrorClass::of(&chars, 9), ErrorClass::Colon);
+        assert_eq!(ErrorClass::of(&chars, 11), ErrorClass::Glued);
+        assert_eq!(ErrorClass::of(&chars, 22), ErrorClass::LineBreak);
+        assert_eq!(ErrorClass::of(&chars, 28), ErrorClass::Unpunctuated);
+        assert_eq!(ErrorClass::of(&chars, 17), ErrorClass::Other);
     }
 
     /// CI floor on a small subset of the dev split; skipped when the data is missing.

@@ -251,12 +251,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            sentences(
-                "Die Crew: Eileen Collins, Kommandantin; James Kelly, Pilot; er selbst fehlte."
-            ),
+            sentences("Umfrage: CDU 31 Prozent; SPD 28 Prozent (2021: 26 %; 2017: 20 %)."),
             [
-                "Die Crew: Eileen Collins, Kommandantin; James Kelly, Pilot;",
-                "er selbst fehlte."
+                "Umfrage: CDU 31 Prozent;",
+                "SPD 28 Prozent (2021: 26 %; 2017: 20 %)."
             ]
         );
     }

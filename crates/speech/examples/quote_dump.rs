@@ -10,7 +10,9 @@ fn span(s: Span) -> [usize; 2] {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().ok_or_else(|| anyhow::anyhow!("usage: quote_dump DIR [LIMIT]"))?;
+    let dir = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("usage: quote_dump DIR [LIMIT]"))?;
     let limit: usize = args.next().map_or(Ok(usize::MAX), |l| l.parse())?;
     let mut files: Vec<_> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))

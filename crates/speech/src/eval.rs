@@ -266,7 +266,16 @@ fn system_groups(ann: &Annotations, tokens: &[GoldToken]) -> Vec<Group> {
         .map(|q| {
             let quote = ids(q.span);
             let speaker = q.speaker.as_ref().map(|e| ids(e.span)).unwrap_or_default();
-            let cue = q.cue.as_ref().map(|e| ids(e.span)).unwrap_or_default();
+            // The dataset marks a cue only outside its quotation: a reported speech act
+            // ("wies die Vorwürfe zurück") carries its verb inside and no cue.
+            let cue: Vec<usize> = q
+                .cue
+                .as_ref()
+                .map(|e| ids(e.span))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| !quote.contains(t))
+                .collect();
             let addressee = q
                 .addressee
                 .as_ref()

@@ -84,6 +84,8 @@ struct Attribution {
 /// Longest a clause, a noun phrase or a quotation may be, in tokens: keeps every search linear.
 const MAX_CLAUSE: usize = 60;
 const MAX_QUOTE: usize = 400;
+/// How many sentences after an attribution a subjunctive sentence still continues it.
+const CONTINUE_GAP: usize = 3;
 
 struct Finder<'v, 'a> {
     v: &'v View<'a>,
@@ -100,6 +102,8 @@ struct Finder<'v, 'a> {
     last: Option<Attribution>,
     /// End (exclusive) of the last accepted direct quotation.
     last_direct_end: usize,
+    /// Index in `out` of the continuation quotation that the next sentence may extend.
+    open_continuation: Option<usize>,
 }
 
 fn is_open_mark(s: &str) -> Option<&'static [&'static str]> {
@@ -134,6 +138,7 @@ impl<'v, 'a> Finder<'v, 'a> {
             out: Vec::new(),
             last: None,
             last_direct_end: 0,
+            open_continuation: None,
         }
     }
 
@@ -284,6 +289,7 @@ impl<'v, 'a> Finder<'v, 'a> {
                 self.used_cue[i] = true;
             }
         }
+        self.open_continuation = None;
         let sentence = a.sentence.max(self.sent_of[quote.end - 1]);
         self.last_direct_end = self.last_direct_end.max(quote.end);
         self.out.push(Found {
@@ -647,31 +653,8 @@ impl<'v, 'a> Finder<'v, 'a> {
                 f.cue = cue.clone();
             }
         }
-        let first = self.pairs.partition_point(|&(o, _)| o < quote.start);
-        let inner: Vec<(usize, usize)> = self.pairs[first..]
-            .iter()
-            .copied()
-            .take_while(|&(o, _)| o < quote.end)
-            .collect();
-        for (o, c) in inner {
-            {
-                if c < quote.end && !self.in_direct[o] && !self.name_like(o, c) {
-                    let words = (o + 1..c).filter(|&j| self.word(j)).count();
-                    if words >= 1 {
-                        for j in o..=c {
-                            self.in_direct[j] = true;
-                        }
-                        self.out.push(Found {
-                            quote: o..c + 1,
-                            kind: QuoteKind::Direct,
-                            speaker: speaker.clone(),
-                            cue: cue.clone(),
-                            addressee: addressee.clone(),
-                        });
-                    }
-                }
-            }
-        }
+        self.open_continuation = None;
+        self.nested_directs(&quote, &speaker, &cue, &addressee);
         self.out.push(Found {
             quote,
             kind: QuoteKind::Indirect,
@@ -686,31 +669,76 @@ impl<'v, 'a> Finder<'v, 'a> {
         });
     }
 
-    /// A Konjunktiv sentence right after an attributed quotation continues it.
+    /// Quotation marks inside indirect content: direct quotations with the same attribution.
+    fn nested_directs(
+        &mut self,
+        quote: &Range<usize>,
+        speaker: &Option<Range<usize>>,
+        cue: &Option<Range<usize>>,
+        addressee: &Option<Range<usize>>,
+    ) {
+        let first = self.pairs.partition_point(|&(o, _)| o < quote.start);
+        let inner: Vec<(usize, usize)> = self.pairs[first..]
+            .iter()
+            .copied()
+            .take_while(|&(o, _)| o < quote.end)
+            .collect();
+        for (o, c) in inner {
+            if c < quote.end && !self.in_direct[o] && !self.name_like(o, c) {
+                let words = (o + 1..c).filter(|&j| self.word(j)).count();
+                if words >= 1 {
+                    for j in o..=c {
+                        self.in_direct[j] = true;
+                    }
+                    self.out.push(Found {
+                        quote: o..c + 1,
+                        kind: QuoteKind::Direct,
+                        speaker: speaker.clone(),
+                        cue: cue.clone(),
+                        addressee: addressee.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// A Konjunktiv (or "soll") sentence shortly after an attributed quotation continues it
+    /// with the same speaker: German news keeps reporting speech in the subjunctive without
+    /// repeating the frame. Consecutive such sentences form one quotation.
     fn continuation(&mut self, si: usize, sent: Range<usize>) {
         let Some(last) = self.last.clone() else {
             return;
         };
-        if last.sentence + 1 != si || last.speaker.is_none() || sent.is_empty() {
+        if si > last.sentence + CONTINUE_GAP || last.speaker.is_none() || sent.is_empty() {
             return;
         }
-        if self.v.toks[sent.start].newline_before {
-            return;
-        }
-        let hearsay = sent
+        let outside: Vec<usize> = sent
             .clone()
-            .any(|k| !self.in_direct[k] && self.word(k) && self.is(k, class::KONJ));
-        if !hearsay || sent.clone().any(|k| self.in_direct[k]) {
+            .filter(|&k| !self.in_direct[k] && self.word(k))
+            .collect();
+        let hearsay = outside
+            .iter()
+            .any(|&k| self.is(k, class::KONJ | class::REPORT));
+        if !hearsay || outside.len() < 3 {
             return;
         }
         let quote = self.trim_start(sent.start, sent.end);
-        self.out.push(Found {
-            quote,
-            kind: QuoteKind::Indirect,
-            speaker: last.speaker.clone(),
-            cue: None,
-            addressee: None,
-        });
+        self.nested_directs(&quote, &last.speaker, &None, &None);
+        match self.open_continuation {
+            Some(at) if last.sentence + 1 == si && self.out[at].quote.end <= quote.start => {
+                self.out[at].quote.end = quote.end;
+            }
+            _ => {
+                self.open_continuation = Some(self.out.len());
+                self.out.push(Found {
+                    quote,
+                    kind: QuoteKind::Indirect,
+                    speaker: last.speaker.clone(),
+                    cue: None,
+                    addressee: None,
+                });
+            }
+        }
         self.last = Some(Attribution {
             sentence: si,
             ..last
