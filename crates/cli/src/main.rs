@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "lagebild", version, about = "News intelligence: from a pile of articles to one picture with evidence")]
+#[command(
+    name = "lagebild",
+    version,
+    about = "News intelligence: from a pile of articles to one picture with evidence"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,6 +51,51 @@ enum Command {
         /// Where to write the model (default: the shipped model file).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Add articles to a persistent store (idempotent: the same text is stored once).
+    Ingest {
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        /// Store directory (created when missing).
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        meta: Option<PathBuf>,
+    },
+    /// Full-text search (BM25) over a store, with filters and highlighted snippets.
+    Search {
+        query: String,
+        #[arg(long)]
+        db: PathBuf,
+        /// Entity id (`e12`) or a name or alias.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Earliest publication date (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<jiff::civil::Date>,
+        /// Latest publication date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<jiff::civil::Date>,
+        #[arg(long)]
+        source: Option<String>,
+        /// Story id (`s1`).
+        #[arg(long)]
+        story: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print the hits as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the HTTP API and the web UI over a store.
+    Serve {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Bearer token that enables `POST /api/documents` (or env LAGEBILD_TOKEN).
+        #[arg(long, env = "LAGEBILD_TOKEN")]
+        token: Option<String>,
     },
     /// Check a `--format json` output against the contract and the evidence invariant.
     Check { file: PathBuf },
@@ -97,6 +146,32 @@ fn main() -> ExitCode {
         Command::Bench(args) => run_task(TaskKind::Bench, args),
         Command::Train { model, data, out } => train(model, data, out),
         Command::Check { file } => check(&file),
+        Command::Ingest { inputs, db, meta } => ingest(&inputs, &db, meta),
+        Command::Search {
+            query,
+            db,
+            entity,
+            from,
+            to,
+            source,
+            story,
+            limit,
+            json,
+        } => search(
+            &db,
+            lagebild_store::Query {
+                text: query,
+                entity,
+                from,
+                to,
+                source,
+                story,
+                limit,
+                offset: 0,
+            },
+            json,
+        ),
+        Command::Serve { db, addr, token } => lagebild_server::serve(&db, addr, token),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -107,12 +182,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn analyze(
+/// Reads all inputs, reporting warnings and per-record errors on stderr; fails only when
+/// no document could be read at all.
+fn read_documents(
     inputs: &[String],
-    format: OutputFormat,
-    out: Option<PathBuf>,
     meta: Option<PathBuf>,
-) -> Result<()> {
+) -> Result<Vec<lagebild_core::Document>> {
     let opts = IngestOptions {
         meta,
         ..IngestOptions::default()
@@ -130,8 +205,18 @@ fn analyze(
         }
     }
     if docs.is_empty() {
-        bail!("nothing could be analysed ({errors} inputs failed)");
+        bail!("nothing could be read ({errors} inputs failed)");
     }
+    Ok(docs)
+}
+
+fn analyze(
+    inputs: &[String],
+    format: OutputFormat,
+    out: Option<PathBuf>,
+    meta: Option<PathBuf>,
+) -> Result<()> {
+    let docs = read_documents(inputs, meta)?;
     let corpus = Pipeline::standard().run(docs);
     let format = match format {
         OutputFormat::Md => Format::Markdown,
@@ -147,6 +232,51 @@ fn analyze(
     Ok(())
 }
 
+fn ingest(inputs: &[String], db: &std::path::Path, meta: Option<PathBuf>) -> Result<()> {
+    let docs = read_documents(inputs, meta)?;
+    let store = lagebild_store::Store::open(db)
+        .with_context(|| format!("cannot open store {}", db.display()))?;
+    let summary = store.ingest(docs)?;
+    for conflict in &summary.conflicts {
+        eprintln!("warning: {conflict}");
+    }
+    println!("{summary}");
+    Ok(())
+}
+
+fn search(db: &std::path::Path, query: lagebild_store::Query, json: bool) -> Result<()> {
+    let store = lagebild_store::Store::open(db)
+        .with_context(|| format!("cannot open store {}", db.display()))?;
+    let hits = store.search(&query)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&hits)?);
+        return Ok(());
+    }
+    if hits.is_empty() {
+        println!("no hits for {:?}", query.text);
+    }
+    for hit in hits {
+        let mut snippet = String::new();
+        let mut at = 0;
+        for &(start, end) in &hit.highlights {
+            snippet.push_str(&hit.snippet[at..start]);
+            snippet.push_str(&format!("**{}**", &hit.snippet[start..end]));
+            at = end;
+        }
+        snippet.push_str(&hit.snippet[at..]);
+        let published = hit.doc.published.map(|d| d.to_string()).unwrap_or_default();
+        println!(
+            "{:.2}  {}  {}  {}\n      {}",
+            hit.score,
+            hit.doc.id,
+            published,
+            hit.doc.title.as_deref().unwrap_or(""),
+            snippet.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+    Ok(())
+}
+
 /// Every evaluation and benchmark the stage crates offer.
 fn all_tasks() -> Vec<Task> {
     [
@@ -157,6 +287,7 @@ fn all_tasks() -> Vec<Task> {
         lagebild_entities::tasks(),
         lagebild_speech::tasks(),
         lagebild_cluster::tasks(),
+        lagebild_server::tasks(),
     ]
     .concat()
 }
@@ -197,7 +328,10 @@ fn train(model: Model, data: Option<PathBuf>, out: Option<PathBuf>) -> Result<()
                     .join("germeval2014/NER-de-dev.tsv"),
             };
             let out = out.unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../entities/models/ner-de.bin"))
+                PathBuf::from(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../entities/models/ner-de.bin"
+                ))
             });
             let summary = lagebild_entities::train_ner(&data, &out)?;
             println!("{summary}");
@@ -221,7 +355,11 @@ fn check(file: &PathBuf) -> Result<()> {
     let spans = report.timexes.len()
         + report.quotes.len()
         + report.events.len()
-        + report.entities.iter().map(|e| e.mentions.len() + e.roles.len()).sum::<usize>();
+        + report
+            .entities
+            .iter()
+            .map(|e| e.mentions.len() + e.roles.len())
+            .sum::<usize>();
     println!(
         "{}: contract lagebild/1 ok; {} documents, {} evidence spans checked",
         file.display(),

@@ -38,7 +38,10 @@ fn json_on_examples_follows_contract_and_evidence_invariant() {
     sorted.sort();
     assert_eq!(ids, sorted, "documents in deterministic (path) order");
     for d in &report.documents {
-        assert!(d.published.is_none(), "no publication date is ever invented");
+        assert!(
+            d.published.is_none(),
+            "no publication date is ever invented"
+        );
     }
 }
 
@@ -74,7 +77,10 @@ fn markdown_dossier_has_all_parts_and_no_debris_outside_the_dropped_list() {
             let debris: String = chars[b.start..b.end].iter().collect();
             let debris = debris.trim();
             if debris.chars().count() >= 8 {
-                assert!(!body.contains(debris), "debris {debris:?} shown in the dossier");
+                assert!(
+                    !body.contains(debris),
+                    "debris {debris:?} shown in the dossier"
+                );
             }
         }
     }
@@ -94,9 +100,17 @@ fn html_dossier_is_self_contained() {
 #[test]
 fn meta_sidecar_supplies_publication_dates() {
     let dir = tempdir("meta");
-    std::fs::write(dir.join("a.txt"), "Am Montag traf der Minister in Berlin ein.").unwrap();
+    std::fs::write(
+        dir.join("a.txt"),
+        "Am Montag traf der Minister in Berlin ein.",
+    )
+    .unwrap();
     let meta = dir.join("meta.jsonl");
-    std::fs::write(&meta, "{\"id\":\"a\",\"published\":\"2023-09-22\",\"source\":\"Agentur\"}\n").unwrap();
+    std::fs::write(
+        &meta,
+        "{\"id\":\"a\",\"published\":\"2023-09-22\",\"source\":\"Agentur\"}\n",
+    )
+    .unwrap();
     let o = lagebild(&[
         "analyze",
         dir.join("a.txt").to_str().unwrap(),
@@ -107,19 +121,38 @@ fn meta_sidecar_supplies_publication_dates() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report: Report = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(report.documents[0].published.unwrap().to_string(), "2023-09-22");
+    assert_eq!(
+        report.documents[0].published.unwrap().to_string(),
+        "2023-09-22"
+    );
     assert_eq!(report.documents[0].source.as_deref(), Some("Agentur"));
 }
 
 #[test]
 fn bad_inputs_are_reported_and_the_rest_is_analysed() {
     let dir = tempdir("bad");
-    std::fs::write(dir.join("good.txt"), "Der Kanzler sprach am Montag in Berlin.").unwrap();
+    std::fs::write(
+        dir.join("good.txt"),
+        "Der Kanzler sprach am Montag in Berlin.",
+    )
+    .unwrap();
     std::fs::write(dir.join("empty.txt"), "").unwrap();
-    std::fs::write(dir.join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0]).unwrap();
-    std::fs::write(dir.join("latin1.txt"), b"Gr\xfc\xdfe aus K\xf6ln, sagte er.").unwrap();
+    std::fs::write(
+        dir.join("binary.txt"),
+        [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("latin1.txt"),
+        b"Gr\xfc\xdfe aus K\xf6ln, sagte er.",
+    )
+    .unwrap();
     std::fs::write(dir.join("notes.xyz"), "what is this").unwrap();
-    std::fs::write(dir.join("broken.jsonl"), "{\"id\":\"x\",\"text\":\"Hallo Welt.\"}\n{not json\n").unwrap();
+    std::fs::write(
+        dir.join("broken.jsonl"),
+        "{\"id\":\"x\",\"text\":\"Hallo Welt.\"}\n{not json\n",
+    )
+    .unwrap();
     let o = lagebild(&["analyze", dir.to_str().unwrap(), "--format", "json"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "some inputs were fine: {stderr}");
@@ -173,10 +206,19 @@ fn publication_dates_turn_the_timeline_into_calendar_dates_in_order() {
     for entry in std::fs::read_dir(repo().join("examples/seeds")).unwrap() {
         let path = entry.unwrap().path();
         let id = path.file_stem().unwrap().to_string_lossy().into_owned();
-        lines.push_str(&format!("{{\"id\":\"{id}\",\"published\":\"2024-11-04\"}}\n"));
+        lines.push_str(&format!(
+            "{{\"id\":\"{id}\",\"published\":\"2024-11-04\"}}\n"
+        ));
     }
     std::fs::write(&meta, lines).unwrap();
-    let o = lagebild(&["analyze", "examples/seeds", "--meta", meta.to_str().unwrap(), "--format", "json"]);
+    let o = lagebild(&[
+        "analyze",
+        "examples/seeds",
+        "--meta",
+        meta.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report: Report = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(report.violations().is_empty());
@@ -190,7 +232,12 @@ fn publication_dates_turn_the_timeline_into_calendar_dates_in_order() {
         dated.iter().all(|d| !d.starts_with("XXXX")),
         "with a publication date no year stays unknown: {dated:?}"
     );
-    let md = stdout(&lagebild(&["analyze", "examples/seeds", "--meta", meta.to_str().unwrap()]));
+    let md = stdout(&lagebild(&[
+        "analyze",
+        "examples/seeds",
+        "--meta",
+        meta.to_str().unwrap(),
+    ]));
     let start = md.find("## Timeline").unwrap();
     let end = md[start..]
         .find("### Commentary")

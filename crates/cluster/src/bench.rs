@@ -325,7 +325,7 @@ pub fn run_scale(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> 
         let t = Instant::now();
         let feats: Vec<_> = texts
             .par_iter()
-            .map(|x| features(analyzer, x, &passages(x), None, &[], None))
+            .map(|x| features(analyzer, x, &passages(x), None, None))
             .collect();
         for f in &feats {
             clusterer.add(f);
@@ -337,14 +337,7 @@ pub fn run_scale(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> 
         let t = Instant::now();
         for i in n..n + 100 {
             let text = article(&pool, i);
-            clusterer.add(&features(
-                analyzer,
-                &text,
-                &passages(&text),
-                None,
-                &[],
-                None,
-            ));
+            clusterer.add(&features(analyzer, &text, &passages(&text), None, None));
         }
         t.elapsed().as_secs_f64() * 1000.0 / 100.0
     };

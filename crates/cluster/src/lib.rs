@@ -13,8 +13,7 @@ pub mod neardup;
 use clustering::{similarity, ClusterConfig, Features, StreamClusterer};
 use lagebild_core::eval::{Task, TaskKind};
 use lagebild_core::{
-    AnalyzedDocument, Cluster, CopyGroup, Corpus, CorpusStage, DocSpan, EntityKind, NearDuplicate,
-    Span, Story,
+    AnalyzedDocument, Cluster, CopyGroup, Corpus, CorpusStage, DocSpan, NearDuplicate, Span, Story,
 };
 use neardup::{DupConfig, DupIndex};
 use rayon::prelude::*;
@@ -173,23 +172,14 @@ impl EventClusterer {
             .collect()
     }
 
-    fn features(d: &AnalyzedDocument) -> Features {
-        let entities: Vec<u32> = d
-            .ann
-            .mentions
-            .iter()
-            .filter(|m| m.kind != EntityKind::Other)
-            .map(|m| match m.entity {
-                Some(e) => analyze::term_id(&format!("\u{1}entity{e}")),
-                None => analyze::term_id(&m.text.to_lowercase()),
-            })
-            .collect();
+    /// Features of an analysed document. Entity mentions are not used: on the SemEval pairs
+    /// capitalised words (names and German nouns) measured better than the mentions found.
+    pub fn features(d: &AnalyzedDocument) -> Features {
         clustering::features(
             analyze::Analyzer::for_language(d.doc.language()),
             d.doc.text(),
             &Self::passages(d),
             d.meta_title(),
-            &entities,
             d.doc.meta.published,
         )
     }
@@ -219,9 +209,9 @@ impl EventClusterer {
             .into_iter()
             .take(12)
             .map(|r| {
-                let f =
-                    clustering::features(analyzer, text, std::slice::from_ref(&r), None, &[], None);
-                (similarity(&self.inner.profile(&f), &centroid), r)
+                let f = clustering::features(analyzer, text, std::slice::from_ref(&r), None, None);
+                let p = self.inner.profile(&f);
+                (similarity(self.inner.weights(), &p, &centroid), r)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.start.cmp(&a.1.start)))
             .map(|(_, r)| shorten(text[r].trim()))
@@ -460,6 +450,9 @@ mod tests {
         assert!(c.near_duplicates.len() <= 6 * text.len() / 600);
     }
 
+    /// A bit below the de-de Pearson r measured on the first 150 pairs.
+    const FLOOR: f64 = 0.68;
+
     #[test]
     fn eval_floors_on_a_subset() {
         let opts = lagebild_core::eval::EvalOptions {
@@ -469,7 +462,9 @@ mod tests {
         if let Some(pairs) = lagebild_core::eval::dataset_for_test("semeval2022-t8/pairs.csv") {
             let r = eval::run_similarity(&pairs, &opts).unwrap();
             let de = r.get("pearson_de_de").unwrap();
-            assert!(de >= 0.55, "de-de Pearson {de}");
+            assert!(de >= FLOOR, "de-de Pearson {de}");
+            let cv = r.get("cv_pearson_de_de").unwrap();
+            assert!(cv >= FLOOR - 0.05, "de-de Pearson, cross-validated {cv}");
         }
         if let Some(gnad) = lagebild_core::eval::dataset_for_test("10kgnad/articles.csv") {
             let opts = lagebild_core::eval::EvalOptions {
@@ -478,6 +473,7 @@ mod tests {
             };
             let r = eval::run_purity(&gnad, &opts).unwrap();
             assert_eq!(r.get("purity"), Some(1.0));
+            assert_eq!(r.get("story_purity"), Some(1.0));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Feature extraction for the sequence tagger: hashed string features per token.
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, WordStat};
 use lagebild_core::EntityKind;
 
 /// Words longer than this (in chars) contribute only shape features: bounded work per token.
@@ -46,8 +46,13 @@ struct TokenInfo {
     first_name: bool,
     role: bool,
     country_adj: bool,
+    /// Formed from a place name ("Hamburger", "preußische").
+    place_deriv: bool,
     /// A known common noun form.
     noun: bool,
+    stat: WordStat,
+    /// Large automatic lists: 1 = begins a place, 2 = inside a place, 4 = given name, 8 = surname.
+    auto: u8,
 }
 
 fn shapes(word: &str) -> (String, String) {
@@ -113,18 +118,45 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
             None => i += 1,
         }
     }
+    let mut auto = vec![0u8; words.len()];
+    let mut i = 0;
+    while i < words.len() {
+        let capital = words[i].chars().next().is_some_and(char::is_uppercase);
+        if capital {
+            if lex.is_given_name(&lower[i]) {
+                auto[i] |= 4;
+            }
+            if lex.is_surname(&lower[i]) {
+                auto[i] |= 8;
+            }
+        }
+        match lex.geo_match(&lower, i).filter(|_| capital) {
+            Some(len) => {
+                auto[i] |= 1;
+                for a in &mut auto[i + 1..i + len] {
+                    *a |= 2;
+                }
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
     let info: Vec<TokenInfo> = words
         .iter()
         .zip(lower)
         .zip(gaz)
-        .map(|((w, lower), gaz)| {
+        .zip(auto)
+        .map(|(((w, lower), gaz), auto)| {
             let (shape, short) = shapes(w);
             let capital = w.chars().next().is_some_and(char::is_uppercase);
             TokenInfo {
                 first_name: capital && lex.is_first_name(&lower),
                 role: capital && lex.role_base(&lower).is_some(),
                 country_adj: lex.is_country_adjective(&lower),
+                place_deriv: lex.is_place_derivative(&lower),
                 noun: lex.is_noun(&lower),
+                stat: lex.word_stat(&lower),
+                auto,
                 lower,
                 shape,
                 short,
@@ -208,6 +240,26 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
                 if lex.is_country_adjective(last) {
                     push(Fnv::new(35).finish());
                 }
+                // What the first part of a compound is: names there make GermEval's `part` classes.
+                let mut bits = 0u8;
+                if lex.is_place_variant(head) {
+                    bits |= 1;
+                }
+                if lex.is_given_name(head) {
+                    bits |= 4;
+                }
+                if lex.is_surname(head) {
+                    bits |= 8;
+                }
+                let hs = lex.word_stat(head);
+                push(
+                    Fnv::new(69)
+                        .bytes(&[bits, hs.classes, hs.zipf / 10, t.capital as u8])
+                        .finish(),
+                );
+                if let Some((h, _)) = words[i].split_once('-') {
+                    push(Fnv::new(70).bytes(shapes(h).1.as_bytes()).finish());
+                }
             }
         }
         push(Fnv::new(12).bytes(t.shape.as_bytes()).finish());
@@ -282,6 +334,30 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
         if next.is_some_and(is_noun) {
             push(Fnv::new(47).finish());
         }
+        let initial = (i == 0) as u8;
+        push(
+            Fnv::new(60)
+                .bytes(&[t.stat.zipf / 5, t.capital as u8, initial])
+                .finish(),
+        );
+        push(
+            Fnv::new(61)
+                .bytes(&[t.stat.classes, t.capital as u8, initial])
+                .finish(),
+        );
+        if t.auto != 0 {
+            push(Fnv::new(62).bytes(&[t.auto]).finish());
+            push(
+                Fnv::new(63)
+                    .bytes(&[t.auto, (t.stat.classes != 0) as u8, initial])
+                    .finish(),
+            );
+        }
+        push(
+            Fnv::new(64)
+                .bytes(&[prev.map_or(255, |p| p.auto), next.map_or(255, |p| p.auto)])
+                .finish(),
+        );
         if quoted[i] {
             push(Fnv::new(51).bytes(&[t.capital as u8]).finish());
         }
@@ -299,6 +375,12 @@ pub fn extract(lex: &Lexicon, words: &[&str], feats: &mut Vec<u32>, offsets: &mu
         }
         if t.role {
             push(Fnv::new(29).finish());
+        }
+        if t.capital && t.gaz == 0 && t.auto & 3 == 0 && lex.is_place_variant(&t.lower) {
+            push(Fnv::new(71).finish());
+        }
+        if t.place_deriv {
+            push(Fnv::new(68).bytes(&[t.capital as u8]).finish());
         }
         if t.country_adj {
             push(Fnv::new(30).bytes(&[t.capital as u8]).finish());

@@ -32,6 +32,11 @@ pub struct Known {
 pub struct Lexicon {
     /// Gazetteer by lower-case first token.
     gazetteer: HashMap<String, Vec<GazEntry>>,
+    /// The large automatic place list (`entities-geo-places.txt`), a weaker tier than `gazetteer`.
+    geo: HashMap<String, Vec<GazEntry>>,
+    given_names: HashSet<String>,
+
+    surnames: HashSet<String>,
     first_names: HashSet<String>,
     family_first: HashSet<String>,
     roles: HashSet<String>,
@@ -52,7 +57,22 @@ pub struct Lexicon {
     locative: HashSet<String>,
     role_modifiers: HashSet<String>,
     nouns: HashSet<&'static str>,
+    /// Lower-case word → frequency and word classes (`entities-words.tsv`).
+    words: HashMap<&'static str, WordStat>,
 }
+
+/// What a frequency list and a morphological dictionary say about a lower-case word form.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordStat {
+    /// Zipf frequency × 10 (0 = not in the list).
+    pub zipf: u8,
+    /// Word-class bits: [`NOUN`], [`ADJECTIVE`], [`VERB`].
+    pub classes: u8,
+}
+
+pub const NOUN: u8 = 1;
+pub const ADJECTIVE: u8 = 2;
+pub const VERB: u8 = 4;
 
 /// The lexicon of a language (German when unknown), built on first use.
 pub fn get(code: &str) -> &'static Lexicon {
@@ -76,6 +96,20 @@ fn lower_tokens(text: &str) -> Vec<String> {
 
 /// Inflection endings stripped when looking up role nouns (Präsidentin, Ministers, Präsidenten).
 const ROLE_ENDINGS: &[&str] = &["innen", "in", "en", "n", "s", "r", "e"];
+/// Endings of inhabitant nouns and adjectives formed from place names ("Hamburg-er", "Nürnberg-ern",
+/// "preuß-ische"), longest first.
+const DERIV_ENDINGS: &[&str] = &[
+    "erinnen", "ischen", "ischer", "isches", "ischem", "ische", "erin", "isch", "ern", "ers", "er",
+];
+/// What the place name may add to the stem left by [`DERIV_ENDINGS`] ("Preuß-en", "Mesopotam-ien").
+const PLACE_FILLERS: &[&str] = &["", "en", "ien", "n", "a"];
+
+/// Compass and position prefixes of place names ("Ostdeutschland", "Nordafrika", "Mittelamerika").
+const PLACE_PREFIXES: &[&str] = &[
+    "nordost", "nordwest", "südost", "südwest", "nord", "süd", "ost", "west", "mittel", "zentral",
+    "inner", "groß",
+];
+
 /// Adjective endings after a country stem (russisch-e, -en, -er, -es, -em).
 const ADJ_ENDINGS: &[&str] = &["", "e", "en", "er", "es", "em"];
 
@@ -189,6 +223,23 @@ impl Lexicon {
         for place in lang.lines("entities-places.txt") {
             add_gaz(&mut lex, place, EntityKind::Location);
         }
+        for place in lang.lines("entities-geo-places.txt") {
+            let toks = lower_tokens(place);
+            if let Some((first, rest)) = toks.split_first() {
+                lex.geo.entry(first.clone()).or_default().push(GazEntry {
+                    rest: rest.to_vec(),
+                    kind: EntityKind::Location,
+                });
+            }
+        }
+        lex.given_names = lang
+            .lines("entities-given-names.txt")
+            .map(str::to_lowercase)
+            .collect();
+        lex.surnames = lang
+            .lines("entities-surnames.txt")
+            .map(str::to_lowercase)
+            .collect();
         lex.first_names = lang
             .lines("entities-first-names.txt")
             .map(str::to_lowercase)
@@ -218,6 +269,20 @@ impl Lexicon {
             }
         }
         lex.nouns = lang.lines("entities-nouns.txt").collect();
+        for row in lang.rows("entities-words.tsv") {
+            let zipf = row.get(1).and_then(|z| z.parse().ok()).unwrap_or(0);
+            let classes = row.get(2).map_or(0, |c| {
+                c.bytes().fold(0, |acc, b| {
+                    acc | match b {
+                        b'N' => NOUN,
+                        b'A' => ADJECTIVE,
+                        b'V' => VERB,
+                        _ => 0,
+                    }
+                })
+            });
+            lex.words.insert(row[0], WordStat { zipf, classes });
+        }
         lex.role_modifiers = lang
             .lines("entities-role-modifiers.txt")
             .map(str::to_lowercase)
@@ -232,33 +297,70 @@ impl Lexicon {
     /// Longest gazetteer match starting at token `i` of lower-case tokens: (length, kind).
     /// The last token may carry a genitive `s`.
     pub fn gazetteer_match(&self, lower: &[String], i: usize) -> Option<(usize, EntityKind)> {
-        let first = &lower[i];
-        let mut entries = self.gazetteer.get(first.as_str());
-        let mut genitive_first = false;
-        if entries.is_none() {
-            if let Some(stem) = first.strip_suffix('s') {
-                entries = self.gazetteer.get(stem);
-                genitive_first = true;
-            }
-        }
-        let mut best: Option<(usize, EntityKind)> = None;
-        for e in entries? {
-            if genitive_first && !e.rest.is_empty() {
-                continue;
-            }
-            let n = e.rest.len();
-            if i + 1 + n > lower.len() {
-                continue;
-            }
-            let ok = e.rest.iter().enumerate().all(|(k, w)| {
-                let t = &lower[i + 1 + k];
-                t == w || (k + 1 == n && t.strip_suffix('s') == Some(w.as_str()))
-            });
-            if ok && best.is_none_or(|(l, _)| n + 1 > l) {
-                best = Some((n + 1, e.kind));
-            }
-        }
-        best
+        longest_match(&self.gazetteer, lower, i)
+    }
+
+    /// Longest match in the large automatic place list: length in tokens.
+    pub fn geo_match(&self, lower: &[String], i: usize) -> Option<usize> {
+        longest_match(&self.geo, lower, i).map(|(len, _)| len)
+    }
+
+    /// True for an inhabitant noun or adjective formed from a known place name ("Hamburger",
+    /// "aargauischen", "preußische"): a GermEval LOCderiv cue beyond the country adjectives.
+    pub fn is_place_derivative(&self, lower: &str) -> bool {
+        let last = lower.rsplit('-').next().unwrap_or(lower);
+        let mut name = String::new();
+        DERIV_ENDINGS.iter().any(|e| {
+            last.strip_suffix(e)
+                .filter(|stem| stem.chars().count() >= 3)
+                .is_some_and(|stem| {
+                    PLACE_FILLERS.iter().any(|f| {
+                        name.clear();
+                        name.push_str(stem);
+                        name.push_str(f);
+                        self.is_one_word_place(&name)
+                    })
+                })
+        })
+    }
+
+    /// True for a known one-word place behind a compass prefix or a genitive ending
+    /// ("Ostdeutschland", "Nordafrikas", "Griechenlandes").
+    pub fn is_place_variant(&self, lower: &str) -> bool {
+        let bare = |w: &str| {
+            self.is_one_word_place(w)
+                || ["s", "es"].iter().any(|e| {
+                    w.strip_suffix(e)
+                        .is_some_and(|stem| stem.len() >= 3 && self.is_one_word_place(stem))
+                })
+        };
+        bare(lower)
+            || PLACE_PREFIXES.iter().any(|p| {
+                lower
+                    .strip_prefix(p)
+                    .map(|rest| rest.trim_start_matches('-'))
+                    .is_some_and(|rest| rest.len() >= 3 && bare(rest))
+            })
+    }
+
+    fn is_one_word_place(&self, lower: &str) -> bool {
+        let one_word = |m: &HashMap<String, Vec<GazEntry>>| {
+            m.get(lower).is_some_and(|v| {
+                v.iter()
+                    .any(|e| e.rest.is_empty() && e.kind == EntityKind::Location)
+            })
+        };
+        one_word(&self.gazetteer) || one_word(&self.geo)
+    }
+
+    /// True for a given name of the large automatic list (lower case).
+    pub fn is_given_name(&self, lower: &str) -> bool {
+        self.given_names.contains(lower)
+    }
+
+    /// True for a family name of the large automatic list (lower case).
+    pub fn is_surname(&self, lower: &str) -> bool {
+        self.surnames.contains(lower)
     }
 
     pub fn is_first_name(&self, lower: &str) -> bool {
@@ -346,6 +448,11 @@ impl Lexicon {
         self.nouns.contains(lower)
     }
 
+    /// Frequency and word classes of a lower-case word form (zero when unknown).
+    pub fn word_stat(&self, lower: &str) -> WordStat {
+        self.words.get(lower).copied().unwrap_or_default()
+    }
+
     /// True when the (last hyphen part of the) word ends in a known noun of four or more letters
     /// after at least three letters: a compound common noun ("Sicherheitsrat", "Truppeneinsatz").
     pub fn has_noun_head(&self, lower: &str) -> bool {
@@ -403,6 +510,42 @@ impl Lexicon {
     }
 }
 
+/// Longest match of a gazetteer starting at token `i` of lower-case tokens: (length, kind).
+/// The last token may carry a genitive `s`.
+fn longest_match(
+    gazetteer: &HashMap<String, Vec<GazEntry>>,
+    lower: &[String],
+    i: usize,
+) -> Option<(usize, EntityKind)> {
+    let first = &lower[i];
+    let mut entries = gazetteer.get(first.as_str());
+    let mut genitive_first = false;
+    if entries.is_none() {
+        if let Some(stem) = first.strip_suffix('s') {
+            entries = gazetteer.get(stem);
+                genitive_first = true;
+            }
+        }
+        let mut best: Option<(usize, EntityKind)> = None;
+        for e in entries? {
+            if genitive_first && !e.rest.is_empty() {
+                continue;
+            }
+            let n = e.rest.len();
+            if i + 1 + n > lower.len() {
+                continue;
+            }
+            let ok = e.rest.iter().enumerate().all(|(k, w)| {
+                let t = &lower[i + 1 + k];
+                t == w || (k + 1 == n && t.strip_suffix('s') == Some(w.as_str()))
+            });
+            if ok && best.is_none_or(|(l, _)| n + 1 > l) {
+                best = Some((n + 1, e.kind));
+            }
+        }
+        best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,6 +557,39 @@ mod tests {
         assert_eq!(lex.norm("Sergej Schoigu"), lex.norm("Sergei Schoigu"));
         assert_eq!(lex.norm("Kim Jong-un"), lex.norm("Kim Jong Un"));
         assert_ne!(lex.norm("Kim Jong Un"), lex.norm("Kim Jong Il"));
+    }
+
+    #[test]
+    fn word_statistics_and_automatic_lists() {
+        let lex = get("de");
+        let haus = lex.word_stat("haus");
+        assert!(haus.zipf >= 40 && haus.classes & NOUN != 0);
+        assert!(lex.word_stat("schnell").classes & ADJECTIVE != 0);
+        // Names are frequent enough to be listed, but belong to no word class.
+        let berlin = lex.word_stat("berlin");
+        assert!(berlin.zipf > 0 && berlin.classes == 0);
+        assert_eq!(lex.word_stat("xqzzyv"), WordStat::default());
+        assert!(lex.is_given_name("maria") && lex.is_surname("schröder"));
+        assert!(!lex.is_surname("haus"));
+        let toks: Vec<String> = ["in", "mailand", "und", "rio", "de", "janeiro"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(lex.geo_match(&toks, 1), Some(1));
+        assert_eq!(lex.geo_match(&toks, 3), Some(3));
+        assert_eq!(lex.geo_match(&toks, 2), None);
+    }
+
+    #[test]
+    fn place_derivatives_and_variants() {
+        let lex = get("de");
+        for w in ["hamburger", "nürnbergern", "preußische", "ägyptischen"] {
+            assert!(lex.is_place_derivative(w), "{w}");
+        }
+        assert!(!lex.is_place_derivative("politischen"));
+        for w in ["ostdeutschland", "nordafrikas", "griechenlandes"] {
+            assert!(lex.is_place_variant(w), "{w}");
+        }
+        assert!(!lex.is_place_variant("nordsee-urlaub"));
     }
 
     #[test]

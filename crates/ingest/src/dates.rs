@@ -115,18 +115,36 @@ mod tests {
     #[test]
     fn accepted_formats() {
         assert_eq!(d("2023-09-22").as_deref(), Some("2023-09-22"));
-        assert_eq!(d("2023-09-22T23:30:00-02:00").as_deref(), Some("2023-09-22"));
+        assert_eq!(
+            d("2023-09-22T23:30:00-02:00").as_deref(),
+            Some("2023-09-22")
+        );
         assert_eq!(d("2023-09-22T10:00:00Z").as_deref(), Some("2023-09-22"));
-        assert_eq!(d("Fri, 22 Sep 2023 10:00:00 +0200").as_deref(), Some("2023-09-22"));
+        assert_eq!(
+            d("Fri, 22 Sep 2023 10:00:00 +0200").as_deref(),
+            Some("2023-09-22")
+        );
         assert_eq!(d("22 Sep 2023 10:00:00 GMT").as_deref(), Some("2023-09-22"));
-        assert_eq!(d("Mon, 25 Sep 2023 10:00:00 CEST").as_deref(), Some("2023-09-25"));
+        assert_eq!(
+            d("Mon, 25 Sep 2023 10:00:00 CEST").as_deref(),
+            Some("2023-09-25")
+        );
         assert_eq!(d("22.09.2023").as_deref(), Some("2023-09-22"));
         assert_eq!(d("22.09.2023, 10:15 Uhr").as_deref(), Some("2023-09-22"));
     }
 
     #[test]
     fn rejects_non_dates() {
-        for s in ["", "gestern", "2023-13-01", "2023-02-30", "12345", "1.2.3", "Sep 2023", "20230922"] {
+        for s in [
+            "",
+            "gestern",
+            "2023-13-01",
+            "2023-02-30",
+            "12345",
+            "1.2.3",
+            "Sep 2023",
+            "20230922",
+        ] {
             assert_eq!(d(s), None, "{s}");
         }
     }
@@ -134,8 +152,14 @@ mod tests {
     #[test]
     fn url_dates() {
         let u = |s: &str| date_in_url(s).map(|d| d.to_string());
-        assert_eq!(u("https://x.de/2023/09/22/titel").as_deref(), Some("2023-09-22"));
-        assert_eq!(u("https://x.de/news/2023-09-22-titel.html").as_deref(), Some("2023-09-22"));
+        assert_eq!(
+            u("https://x.de/2023/09/22/titel").as_deref(),
+            Some("2023-09-22")
+        );
+        assert_eq!(
+            u("https://x.de/news/2023-09-22-titel.html").as_deref(),
+            Some("2023-09-22")
+        );
         assert_eq!(u("https://x.de/2023/09/titel"), None);
         assert_eq!(u("https://x.de/id/20230922"), None);
     }

@@ -74,6 +74,19 @@ pub fn decode_html(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
             };
         }
     }
+    if bom.is_none() || bom == Some(encoding_rs::UTF_8) {
+        if let Some(text) = repair_utf8(body) {
+            let at = std::str::from_utf8(body)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            return Decoded {
+                text,
+                warning: Some(format!(
+                    "invalid UTF-8 at byte {at}; stray bytes decoded as windows-1252"
+                )),
+            };
+        }
+    }
     let declared = bom
         .or_else(|| http_charset.and_then(|c| Encoding::for_label(c.trim().as_bytes())))
         .or_else(|| meta_charset(body))
@@ -81,7 +94,9 @@ pub fn decode_html(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
     let enc = declared.unwrap_or_else(|| guess(body, None));
     let (text, bad) = enc.decode_without_bom_handling(body);
     let warning = if enc == encoding_rs::UTF_8 || bad {
-        let at = std::str::from_utf8(body).err().map_or(0, |e| e.valid_up_to());
+        let at = std::str::from_utf8(body)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
         Some(format!(
             "invalid {} at byte {at}; bad bytes replaced with U+FFFD",
             enc.name()
@@ -101,11 +116,34 @@ fn guess(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
     det.guess(tld, false)
 }
 
+/// UTF-8 text with a few stray single-byte characters (a template in UTF-8, an old post pasted
+/// in Latin-1): the stray bytes decoded as windows-1252, when valid multi-byte characters
+/// outnumber them. A page that is really in a legacy charset has almost no valid multi-byte
+/// sequences.
+fn repair_utf8(bytes: &[u8]) -> Option<String> {
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    if valid <= invalid {
+        return None;
+    }
+    let mut out = String::with_capacity(bytes.len() + invalid);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.push_str(
+            &encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(chunk.invalid())
+                .0,
+        );
+    }
+    Some(out)
+}
+
 /// Whether some non-ASCII text decodes as UTF-8, i.e. the file is UTF-8 with stray bad bytes.
 fn has_utf8_multibyte(bytes: &[u8]) -> bool {
-    bytes
-        .utf8_chunks()
-        .any(|chunk| chunk.valid().chars().any(|c| !c.is_ascii()))
+    bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
 /// The charset named by `<meta charset=…>` or `<meta http-equiv … content="…charset=…">`
@@ -121,17 +159,21 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
             i += 1;
         }
         let start = i;
-        while i < lower.len() && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_' | b':' | b'.')) {
+        while i < lower.len()
+            && (lower[i].is_ascii_alphanumeric() || matches!(lower[i], b'-' | b'_' | b':' | b'.'))
+        {
             i += 1;
         }
         if i > start {
             if let Some(enc) = Encoding::for_label(&lower[start..i]) {
                 // A page saying UTF-16 in ASCII-compatible bytes is really UTF-8 (HTML spec).
-                return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                    encoding_rs::UTF_8
-                } else {
-                    enc
-                });
+                return Some(
+                    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                        encoding_rs::UTF_8
+                    } else {
+                        enc
+                    },
+                );
             }
         }
     }
@@ -173,6 +215,17 @@ mod tests {
         // A wrong declaration does not spoil valid UTF-8.
         let html = "<meta charset=\"iso-8859-1\">Straße".as_bytes();
         assert!(decode_html(html, None).text.contains("Straße"));
+    }
+
+    #[test]
+    fn mixed_utf8_page_keeps_its_utf8_and_repairs_stray_bytes() {
+        let html = b"<meta charset=utf-8><p>Gr\xc3\xbc\xc3\x9fe aus M\xc3\xbcnchen, alt: M\xfcnchen</p>";
+        let d = decode_html(html, None);
+        assert!(d.text.contains("Grüße aus München, alt: München"), "{}", d.text);
+        assert!(d.warning.unwrap().contains("windows-1252"));
+        // A Latin-1 page with one accidental UTF-8-looking pair stays Latin-1.
+        let html = b"<meta charset=iso-8859-1><p>Gr\xfc\xdfe aus M\xfcnchen \xc2\xa9</p>";
+        assert!(decode_html(html, None).text.contains("Grüße aus München"));
     }
 
     #[test]

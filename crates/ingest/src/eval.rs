@@ -37,12 +37,17 @@ struct Page {
 /// Pages of `evaldata.json`, in a stable order (sorted by URL key), at most `limit`.
 fn pages(dir: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Page>> {
     let path = dir.join("evaldata.json");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let data: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     let strings = |v: &serde_json::Value| -> Vec<String> {
         v.as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut out: Vec<Page> = data
@@ -74,7 +79,11 @@ fn score(page: &Page, result: Option<&str>) -> Counts {
                     c.fn_ += 1;
                 }
             }
-            c.fp += page.without.iter().filter(|w| text.contains(w.as_str())).count() as u64;
+            c.fp += page
+                .without
+                .iter()
+                .filter(|w| text.contains(w.as_str()))
+                .count() as u64;
         }
         None => c.fn_ += page.with.len() as u64,
     }
@@ -131,8 +140,22 @@ fn run_extract(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         }
         table.push_str(&format!(
             "| trafilatura (peer) | {:.3} | {:.3} | {:.3} | {} | {} | {} | {:.2} | {:.0} |\n",
-            pc.precision(), pc.recall(), pc.f1(), pc.tp, pc.fp, pc.fn_, peer_seconds,
+            pc.precision(),
+            pc.recall(),
+            pc.f1(),
+            pc.tp,
+            pc.fp,
+            pc.fn_,
+            peer_seconds,
             pages.len() as f64 / peer_seconds.max(1e-9)
+        ));
+        table.push_str(&format!(
+            "\nGoals: F1 >= 0.93 ({}: {:+.3}), >= 20x trafilatura's speed at equal or better F1 ({:.1}x). \
+             Speed is bounded by html5ever's tree building (most of the time per page); F1 is held back by recall \
+             on pages whose text is spread over many small containers or sits in elements with boilerplate-like class names.\n",
+            if counts.f1() >= 0.93 { "met" } else { "missed" },
+            counts.f1() - 0.93,
+            peer_seconds / seconds.max(1e-9)
         ));
         report.figure("peer_f1", pc.f1());
         report.figure("peer_seconds", peer_seconds);
@@ -151,7 +174,10 @@ fn run_extract(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
 /// `scripts/trafilatura_peer.py`; returns its texts and its extraction time.
 fn run_peer(dir: &Path, pages: &[Page]) -> anyhow::Result<(Vec<Option<String>>, f64)> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/trafilatura_peer.py");
-    let files: Vec<PathBuf> = pages.iter().map(|p| dir.join("pages").join(&p.file)).collect();
+    let files: Vec<PathBuf> = pages
+        .iter()
+        .map(|p| dir.join("pages").join(&p.file))
+        .collect();
     let list = serde_json::to_string(&files)?;
     let mut child = std::process::Command::new("python3")
         .arg(script)
@@ -175,7 +201,11 @@ fn run_peer(dir: &Path, pages: &[Page]) -> anyhow::Result<(Vec<Option<String>>, 
     }
     let p: PeerOut = serde_json::from_slice(&out.stdout).context("peer output")?;
     if p.texts.len() != pages.len() {
-        bail!("peer returned {} texts for {} pages", p.texts.len(), pages.len());
+        bail!(
+            "peer returned {} texts for {} pages",
+            p.texts.len(),
+            pages.len()
+        );
     }
     Ok((p.texts, p.seconds))
 }
@@ -185,6 +215,15 @@ fn thread_cpu_seconds() -> Option<f64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
     Some(ns / 1e9)
+}
+
+/// CPU seconds since `cpu` (wall seconds when CPU time is unavailable) and wall seconds since `t`.
+fn cpu_or_wall(cpu: Option<f64>, t: Instant) -> (f64, f64) {
+    let wall = t.elapsed().as_secs_f64().max(1e-9);
+    match (cpu, thread_cpu_seconds()) {
+        (Some(a), Some(b)) => ((b - a).max(1e-9), wall),
+        _ => (wall, wall),
+    }
 }
 
 /// Peak resident set size of this process in MB (VmHWM), after resetting it when possible so
@@ -206,7 +245,10 @@ fn reset_peak_rss() {
 
 fn run_bench(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     let pages = pages(dir, opts.limit)?;
-    let files: Vec<PathBuf> = pages.iter().map(|p| dir.join("pages").join(&p.file)).collect();
+    let files: Vec<PathBuf> = pages
+        .iter()
+        .map(|p| dir.join("pages").join(&p.file))
+        .collect();
     let mut report = EvalReport::new(
         "ingest",
         dir.to_path_buf(),
@@ -216,14 +258,19 @@ fn run_bench(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     // Phase 1: HTML files through `read` (decode, extract, language), one thread.
     reset_peak_rss();
     let inputs: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let bytes: u64 = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
-    let t = Instant::now();
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let (t, cpu) = (Instant::now(), thread_cpu_seconds());
     let docs = read(&inputs, &IngestOptions::default())
         .filter(|i| matches!(i, Ingested::Document(_)))
         .count();
-    let s = t.elapsed().as_secs_f64();
+    let (s, wall) = cpu_or_wall(cpu, t);
     report.figure("html_pages_per_s", docs as f64 / s);
     report.figure("html_mb_per_s", bytes as f64 / 1e6 / s);
+    report.figure("html_wall_pages_per_s", docs as f64 / wall);
     report.figure("html_peak_rss_mb", peak_rss_mb());
 
     // Phase 2: the same pages as one WARC.gz (gzip per record), streamed.
@@ -242,17 +289,18 @@ fn run_bench(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         }
     }
     reset_peak_rss();
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), thread_cpu_seconds());
     let docs = read(&[warc.display().to_string()], &IngestOptions::default())
         .filter(|i| matches!(i, Ingested::Document(_)))
         .count();
-    let s = t.elapsed().as_secs_f64();
+    let (s, wall) = cpu_or_wall(cpu, t);
     let _ = std::fs::remove_dir_all(&tmp);
     report.figure("warc_records_per_s", docs as f64 / s);
     report.figure("warc_mb_per_s", bytes as f64 / 1e6 / s);
+    report.figure("warc_wall_records_per_s", docs as f64 / wall);
     report.figure("warc_peak_rss_mb", peak_rss_mb());
     report.details = format!(
-        "{} pages, {:.1} MB of HTML; one thread; `read` end to end (decode, extract, language). WARC: {} documents from a gzip-per-record WARC.gz.",
+        "{} pages, {:.1} MB of HTML; one thread; `read` end to end (file reading, decode, extract, language). Rates use CPU time (the machine is shared); `*_wall_*` use wall time. WARC: {} documents from a gzip-per-record WARC.gz (MB/s of the HTML inside).",
         pages.len(),
         bytes as f64 / 1e6,
         docs
@@ -289,6 +337,9 @@ mod tests {
         };
         let r = run_extract(&dir, &opts).unwrap();
         let f1 = r.get("f1").unwrap();
-        assert!(f1 >= 0.80, "F1 {f1} below the floor");
+        assert!(
+            f1 >= 0.85,
+            "F1 {f1} below the floor (0.883 measured on these 60 pages)"
+        );
     }
 }

@@ -37,11 +37,9 @@ pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
     let doc = Html::parse_document(&bound_nesting(html));
     let mut meta = MetaScan::default();
     let page = Linearizer::new(true, &mut meta).run(doc.tree.root());
-    let mut text = select(&page);
+    let mut text = select(&page, true);
     if text.chars().count() < 200 {
-        let mut ignore = MetaScan::default();
-        let page = Linearizer::new(false, &mut ignore).run(doc.tree.root());
-        let retry = select(&page);
+        let retry = select(&page, false);
         if retry.chars().count() > text.chars().count() * 2 {
             text = retry;
         }
@@ -70,8 +68,28 @@ const MAX_NESTING: usize = 512;
 
 /// Tags counted for nesting: those that are closed explicitly in practice.
 const NESTING_TAGS: &[&str] = &[
-    "div", "span", "section", "article", "main", "aside", "header", "footer", "nav", "form",
-    "table", "ul", "ol", "blockquote", "center", "font", "a", "b", "i", "em", "strong", "small",
+    "div",
+    "span",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "form",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "center",
+    "font",
+    "a",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "small",
 ];
 
 /// The HTML with container tags nested deeper than [`MAX_NESTING`] removed (their text stays).
@@ -101,7 +119,10 @@ fn bound_nesting(html: &str) -> std::borrow::Cow<'_, str> {
                 .position(|c| !c.is_ascii_alphanumeric())
                 .unwrap_or(body.len());
             let name = &body[..name_len];
-            if !NESTING_TAGS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name)) {
+            if !NESTING_TAGS
+                .iter()
+                .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
+            {
                 continue;
             }
             if closing {
@@ -116,6 +137,7 @@ fn bound_nesting(html: &str) -> std::borrow::Cow<'_, str> {
             } else if !inner.ends_with(b"/") {
                 if depth >= MAX_NESTING {
                     suppressed += 1;
+                    max = max.max(depth + suppressed);
                     if let Some(d) = drop.as_deref_mut() {
                         d.push((start, end));
                     }
@@ -125,7 +147,7 @@ fn bound_nesting(html: &str) -> std::borrow::Cow<'_, str> {
                 }
             }
         }
-        max + suppressed.min(1)
+        max
     };
     if scan(None) <= MAX_NESTING {
         return std::borrow::Cow::Borrowed(html);
@@ -156,6 +178,18 @@ pub fn fragment_text(html: &str) -> String {
         .join("\n")
 }
 
+/// Text as later stages expect it: soft hyphens (invisible break hints, `Mit\u{ad}tel\u{ad}al\u{ad}ter`)
+/// removed and Unicode in NFC, so that `ü` written as `u` + combining diaeresis matches a lexicon.
+fn normalize(text: &mut String) {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if text.contains('\u{ad}') {
+        text.retain(|c| c != '\u{ad}');
+    }
+    if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        *text = text.nfc().collect();
+    }
+}
+
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -163,28 +197,80 @@ fn collapse(s: &str) -> String {
 /// Elements whose subtree never holds main text.
 const SKIP: &[&str] = &[
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "video", "audio", "map", "button", "select", "option", "input", "textarea",
-    "label", "nav", "aside", "footer", "menu", "dialog", "title", "link", "meta",
+    "canvas", "video", "audio", "map", "button", "select", "option", "input", "textarea", "label",
+    "nav", "aside", "footer", "menu", "dialog", "title", "link", "meta",
 ];
 
 /// Elements that start and end a text block.
 const BLOCK: &[&str] = &[
-    "address", "article", "blockquote", "body", "center", "dd", "details", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "html", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
-    "tfoot", "th", "thead", "tr", "ul", "caption", "legend",
+    "address",
+    "article",
+    "blockquote",
+    "body",
+    "center",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "caption",
+    "legend",
 ];
 
 /// Block elements that are themselves a paragraph-like unit (their container is the parent).
 const UNIT: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "pre", "blockquote", "td", "th",
-    "figcaption", "caption",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dd",
+    "dt",
+    "pre",
+    "blockquote",
+    "td",
+    "th",
+    "figcaption",
+    "caption",
 ];
 
 /// Class/id/role tokens marking boilerplate subtrees, from every language's data file.
 struct Tokens {
     exact: Vec<String>,
     prefix: Vec<String>,
+    /// Whole class entries (`widget-area`).
+    entries: Vec<String>,
 }
 
 fn tokens() -> &'static Tokens {
@@ -221,6 +307,7 @@ fn load_tokens(file: &str) -> Tokens {
         let mut t = Tokens {
             exact: Vec::new(),
             prefix: Vec::new(),
+            entries: Vec::new(),
         };
         for code in lagebild_core::lang::available() {
             let Some(lang) = lagebild_core::lang::get(code) else {
@@ -228,9 +315,12 @@ fn load_tokens(file: &str) -> Tokens {
             };
             for line in lang.lines(file) {
                 let line = line.to_ascii_lowercase();
-                match line.strip_suffix('*') {
-                    Some(p) => t.prefix.push(p.to_string()),
-                    None => t.exact.push(line),
+                if let Some(entry) = line.strip_prefix('=') {
+                    t.entries.push(entry.to_string());
+                } else if let Some(p) = line.strip_suffix('*') {
+                    t.prefix.push(p.to_string());
+                } else {
+                    t.exact.push(line);
                 }
             }
         }
@@ -238,28 +328,42 @@ fn load_tokens(file: &str) -> Tokens {
     }
 }
 
-/// Whether a class/id value names a content holder (`article-body`, `entry-content`…).
-fn is_content_name(value: &str) -> bool {
-    let t = content_tokens();
-    value
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .filter(|w| !w.is_empty())
-        .any(|w| {
-            let w = w.to_ascii_lowercase();
-            t.exact.iter().any(|e| *e == w) || t.prefix.iter().any(|p| w.starts_with(p.as_str()))
-        })
+impl Tokens {
+    /// Whether one word of a class/id (lowercase-insensitive) is in the list.
+    fn matches(&self, word: &str) -> bool {
+        self.exact.iter().any(|e| e.eq_ignore_ascii_case(word))
+            || self.prefix.iter().any(|p| {
+                word.len() >= p.len() && word.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            })
+    }
 }
 
-/// Whether a class/id value names boilerplate: split into tokens at spaces, `-`, `_`.
-fn is_boilerplate_name(value: &str) -> bool {
-    let t = tokens();
-    value
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .filter(|w| !w.is_empty())
-        .any(|w| {
-            let w = w.to_ascii_lowercase();
-            t.exact.iter().any(|e| *e == w) || t.prefix.iter().any(|p| w.starts_with(p.as_str()))
-        })
+/// What an element's class and id say about it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Names {
+    /// Some class entry or the id names boilerplate (`comment-list`, `share`, `sidebar`).
+    boilerplate: bool,
+    /// Some class entry or the id names a content holder (`entry-content`, `article-body`)
+    /// and no boilerplate word: `comment-content` is a comment.
+    content: bool,
+}
+
+/// Classifies the class entries and id of an element; each entry is split into words at `-`
+/// and `_`.
+fn names(class: Option<&str>, id: Option<&str>) -> Names {
+    let (bp, ct) = (tokens(), content_tokens());
+    let mut n = Names::default();
+    for entry in class.into_iter().chain(id).flat_map(str::split_whitespace) {
+        let words = || entry.split(['-', '_']).filter(|w| !w.is_empty());
+        if bp.entries.iter().any(|e| e.eq_ignore_ascii_case(entry))
+            || words().any(|w| bp.matches(w))
+        {
+            n.boilerplate = true;
+        } else if words().any(|w| ct.matches(w)) {
+            n.content = true;
+        }
+    }
+    n
 }
 
 /// The linearised page: blocks in document order and the block elements above them.
@@ -272,6 +376,8 @@ struct Page {
 #[derive(Debug)]
 struct Block {
     text: String,
+    /// Length of `text` in chars.
+    chars: usize,
     /// Chars of text inside links.
     link_chars: usize,
     /// Innermost block element holding the text (index into the container table).
@@ -279,16 +385,20 @@ struct Block {
 }
 
 /// A block element: its parent block element and whether it is a paragraph-like unit.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Container {
     parent: u32,
     unit: bool,
     /// Prior of the element as a content holder, from its tag and class/id/itemprop.
     weight: f64,
+    names: Names,
     /// Hash of the class attribute, to find siblings styled like the main content.
     class: u64,
+    desc: String, // DEBUG
     /// A top-level heading: the article's title when it stands just before the content.
     h1: bool,
+    /// Any heading, `<h1>` to `<h6>`.
+    heading: bool,
 }
 
 fn class_key(el: &scraper::node::Element) -> u64 {
@@ -298,29 +408,32 @@ fn class_key(el: &scraper::node::Element) -> u64 {
     h.finish()
 }
 
-/// Tag and name prior of a container (after readability): content-like names +25,
-/// boilerplate-like names -25, article-ish tags a little up, lists and headings down.
-fn weight(name: &str, el: &scraper::node::Element) -> f64 {
-    let tag = match name {
+/// Tag prior of a container (after readability): article-ish tags a little up, lists and
+/// headings down.
+fn tag_weight(name: &str) -> f64 {
+    match name {
         "div" | "article" | "main" => 5.0,
         "pre" | "td" | "blockquote" => 3.0,
         "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
         _ => 0.0,
-    };
-    let mut w = tag;
-    if el.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("articleBody")) {
-        w += 50.0;
     }
-    for value in [el.attr("class"), el.attr("id")].into_iter().flatten() {
-        if is_boilerplate_name(value) {
-            w -= 25.0;
-        }
-        if is_content_name(value) {
-            w += 25.0;
-        }
+}
+
+/// Name prior of a container (after readability): content-like names +25, boilerplate-like
+/// names -25 (when kept at all), `itemprop=articleBody` +50.
+fn name_weight(names: Names, el: &scraper::node::Element) -> f64 {
+    if el
+        .attr("itemprop")
+        .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+    {
+        return 50.0;
     }
-    w
+    match (names.content, names.boilerplate) {
+        (true, false) => 25.0,
+        (false, true) => -25.0,
+        _ => 0.0,
+    }
 }
 
 /// Metadata found while walking the page.
@@ -364,14 +477,27 @@ impl MetaScan {
             "og:site_name" if self.site_name.is_none() => {
                 self.site_name = Some(content.to_string())
             }
-            "article:published_time" | "og:published_time" | "datepublished" | "date"
-            | "dc.date" | "dc.date.issued" | "dcterms.date" | "dcterms.created" | "pubdate"
-            | "publishdate" | "publish-date" | "publish_date" | "sailthru.date"
-            | "parsely-pub-date" | "article.published" | "date.published" | "og:pubdate"
-            | "article:published" | "last-modified-date" => {
-                if self.published.is_none() {
-                    self.published = parse_date(content);
-                }
+            "article:published_time"
+            | "og:published_time"
+            | "datepublished"
+            | "date"
+            | "dc.date"
+            | "dc.date.issued"
+            | "dcterms.date"
+            | "dcterms.created"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "publish_date"
+            | "sailthru.date"
+            | "parsely-pub-date"
+            | "article.published"
+            | "date.published"
+            | "og:pubdate"
+            | "article:published"
+                if self.published.is_none() =>
+            {
+                self.published = parse_date(content);
             }
             _ => {}
         }
@@ -400,7 +526,9 @@ impl MetaScan {
                 if self.author.is_none() {
                     let name = |a: &Value| match a {
                         Value::String(s) => Some(s.clone()),
-                        Value::Object(o) => o.get("name").and_then(Value::as_str).map(str::to_string),
+                        Value::Object(o) => {
+                            o.get("name").and_then(Value::as_str).map(str::to_string)
+                        }
                         _ => None,
                     };
                     self.author = match map.get("author") {
@@ -455,8 +583,11 @@ impl<'m> Linearizer<'m> {
                 parent: 0,
                 unit: false,
                 weight: 0.0,
+                names: Names::default(),
                 class: 0,
                 h1: false,
+                heading: false,
+                desc: String::new(), // DEBUG
             }],
             current: String::new(),
             current_links: 0,
@@ -506,23 +637,35 @@ impl<'m> Linearizer<'m> {
                             self.meta.json_ld(&t);
                         }
                         self.element_meta(name, el);
-                        if self.skip(name, el) {
+                        let names = if matches!(name, "html" | "body" | "main" | "article") {
+                            Names {
+                                boilerplate: false,
+                                ..names(el.attr("class"), el.attr("id"))
+                            }
+                        } else {
+                            names(el.attr("class"), el.attr("id"))
+                        };
+                        let block = BLOCK.contains(&name);
+                        if self.skip(name, el) || (self.class_rules && !block && names.boilerplate)
+                        {
                             continue;
                         }
                         if name == "br" {
                             self.current.push('\n');
                             continue;
                         }
-                        let block = BLOCK.contains(&name);
                         if block {
                             self.flush();
                             let id = self.table.len() as u32;
                             self.table.push(Container {
                                 parent: *self.containers.last().unwrap_or(&0),
                                 unit: UNIT.contains(&name),
-                                weight: weight(name, el),
+                                weight: tag_weight(name) + name_weight(names, el),
+                                names,
                                 h1: name == "h1",
+                                heading: matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"),
                                 class: class_key(el),
+                                desc: format!("{}.{}#{}", name, el.attr("class").unwrap_or("").chars().take(60).collect::<String>(), el.attr("id").unwrap_or("")), // DEBUG
                             });
                             self.containers.push(id);
                         }
@@ -551,7 +694,9 @@ impl<'m> Linearizer<'m> {
 
     fn element_meta(&mut self, name: &str, el: &scraper::node::Element) {
         match name {
-            "html" if self.meta.lang.is_none() => self.meta.lang = el.attr("lang").map(str::to_string),
+            "html" if self.meta.lang.is_none() => {
+                self.meta.lang = el.attr("lang").map(str::to_string)
+            }
             "link" if self.meta.url.is_none() && el.attr("rel") == Some("canonical") => {
                 self.meta.url = el.attr("href").map(str::to_string)
             }
@@ -560,8 +705,7 @@ impl<'m> Linearizer<'m> {
             }
             _ => {
                 if let Some(prop) = el.attr("itemprop") {
-                    if prop.eq_ignore_ascii_case("datePublished") && self.meta.published.is_none()
-                    {
+                    if prop.eq_ignore_ascii_case("datePublished") && self.meta.published.is_none() {
                         self.meta.published = el
                             .attr("content")
                             .or_else(|| el.attr("datetime"))
@@ -588,16 +732,19 @@ impl<'m> Linearizer<'m> {
         if let Some(role) = el.attr("role") {
             if matches!(
                 role,
-                "navigation" | "complementary" | "contentinfo" | "banner" | "menu" | "menubar" | "dialog" | "alert"
+                "navigation"
+                    | "complementary"
+                    | "contentinfo"
+                    | "banner"
+                    | "menu"
+                    | "menubar"
+                    | "dialog"
+                    | "alert"
             ) {
                 return true;
             }
         }
-        if !self.class_rules || matches!(name, "html" | "body" | "main" | "article") {
-            return false;
-        }
-        el.attr("class").is_some_and(is_boilerplate_name)
-            || el.attr("id").is_some_and(is_boilerplate_name)
+        false
     }
 
     fn text(&mut self, t: &str) {
@@ -625,7 +772,10 @@ impl<'m> Linearizer<'m> {
                 self.current_links += word.chars().count();
             }
         }
-        if t.ends_with(char::is_whitespace) && !self.current.is_empty() && !self.current.ends_with(['\n', ' ']) {
+        if t.ends_with(char::is_whitespace)
+            && !self.current.is_empty()
+            && !self.current.ends_with(['\n', ' '])
+        {
             self.current.push(' ');
         }
     }
@@ -633,7 +783,7 @@ impl<'m> Linearizer<'m> {
     fn flush(&mut self) {
         let raw = std::mem::take(&mut self.current);
         let links = std::mem::take(&mut self.current_links);
-        let text = if self.pre_depth > 0 {
+        let mut text = if self.pre_depth > 0 {
             raw.trim_matches('\n').trim_end().to_string()
         } else {
             raw.lines()
@@ -645,8 +795,11 @@ impl<'m> Linearizer<'m> {
         if text.is_empty() {
             return;
         }
+        normalize(&mut text);
+        let chars = text.chars().count();
         self.blocks.push(Block {
-            link_chars: links.min(text.chars().count()),
+            link_chars: links.min(chars),
+            chars,
             text,
             owner: *self.containers.last().unwrap_or(&0),
         });
@@ -661,19 +814,58 @@ const MIN_PARAGRAPH: usize = 25;
 /// How far the alternative-candidate rule climbs (bounds the work on deeply nested pages).
 const MAX_CLIMB: usize = 40;
 
+/// Containers inside an element whose class or id names boilerplate (comments, sharing,
+/// sidebar…), unless most of that element's text sits in a descendant named as content: a
+/// page builder's `sidebar-wrapper` or a post whose taxonomy classes read `tag-werbung`
+/// around its `entry-content` is not boilerplate.
+fn boilerplate_subtrees(page: &Page) -> Vec<bool> {
+    let table = &page.table;
+    let n = table.len();
+    let mut text = vec![0usize; n];
+    for b in &page.blocks {
+        text[b.owner as usize] += b.chars - b.link_chars;
+    }
+    for c in (1..n).rev() {
+        text[table[c].parent as usize] += text[c];
+    }
+    // The most text held by one content-named element in each subtree.
+    let mut content: Vec<usize> = (0..n)
+        .map(|c| if table[c].names.content { text[c] } else { 0 })
+        .collect();
+    for c in (1..n).rev() {
+        let p = table[c].parent as usize;
+        content[p] = content[p].max(content[c]);
+    }
+    let mut dead = vec![false; n];
+    for c in 1..n {
+        dead[c] = dead[table[c].parent as usize]
+            || (table[c].names.boilerplate && 2 * content[c] <= text[c]);
+    }
+    dead
+}
+
 /// Chooses the main-content blocks and joins them with newlines.
 ///
 /// Every container is rated by the text it holds: good text (blocks of some length that are
 /// not mostly links) counts for it, link text and short fragments against it. The container
 /// with the best balance is the main content: large enough to hold the article, tight enough
 /// to leave navigation and teaser lists out.
-fn select(page: &Page) -> String {
+fn select(page: &Page, class_rules: bool) -> String {
     let (alpha, beta) = (LINK_PENALTY, FRAGMENT_PENALTY);
-    let blocks = &page.blocks;
     let table = &page.table;
+    let dead = if class_rules {
+        boilerplate_subtrees(page)
+    } else {
+        vec![false; table.len()]
+    };
+    let blocks: Vec<&Block> = page
+        .blocks
+        .iter()
+        .filter(|b| !dead[b.owner as usize])
+        .collect();
     let mut value = vec![0f64; table.len()];
-    for b in blocks {
-        let len = b.text.chars().count() as f64;
+    for b in &blocks {
+        let len = b.chars as f64;
         let links = b.link_chars as f64;
         let density = links / len.max(1.0);
         let v = if len >= MIN_PARAGRAPH as f64 && density < 0.5 {
@@ -698,8 +890,8 @@ fn select(page: &Page) -> String {
     let mut link_chars = vec![0f64; n];
     let mut score = vec![0f64; n];
     let mut candidate = vec![false; n];
-    for b in blocks {
-        let len = b.text.chars().count();
+    for b in &blocks {
+        let len = b.chars;
         chars[b.owner as usize] += len as f64;
         link_chars[b.owner as usize] += b.link_chars as f64;
         if len < MIN_PARAGRAPH {
@@ -728,8 +920,8 @@ fn select(page: &Page) -> String {
         link_chars[p] += link_chars[c];
     }
     let density = |c: usize| link_chars[c] / chars[c].max(1.0);
-    for c in 0..n {
-        score[c] *= 1.0 - density(c);
+    for (c, s) in score.iter_mut().enumerate() {
+        *s *= 1.0 - density(c);
     }
     let Some(mut best) = (0..n)
         .filter(|&c| candidate[c])
@@ -775,6 +967,9 @@ fn select(page: &Page) -> String {
             ancestor = table[ancestor].parent as usize;
         }
     }
+    let dbg = std::env::var("LBDBG").is_ok(); // DEBUG
+    let path = |mut c: usize| { let mut v = vec![]; for _ in 0..6 { v.push(table[c].desc.clone()); if c == 0 { break; } c = table[c].parent as usize; } v.join(" < ") }; // DEBUG
+    if dbg { let mut t: Vec<usize> = (0..n).filter(|&c| candidate[c]).collect(); t.sort_by(|&a, &b| score[b].total_cmp(&score[a])); for &c in t.iter().take(8) { eprintln!("cand {c} score {:.1} w {:.0} chars {} value {:.0} :: {}", score[c], table[c].weight, chars[c], value[c], path(c)); } eprintln!("best(after alt) {best} :: {}", path(best)); } // DEBUG
     // Siblings of the best candidate that score well (or are clean paragraphs) join it.
     let mut chosen = vec![false; n];
     chosen[best] = true;
@@ -795,36 +990,65 @@ fn select(page: &Page) -> String {
             }
         }
     }
-    // Grow upwards while what the parent adds is more content than furniture.
-    while best != 0 {
-        let p = table[best].parent as usize;
-        if value[p] - value[best] > 0.0 {
-            best = p;
-        } else {
+    // Containers are numbered in document order, parents first: one pass marks the subtrees.
+    let mark = |chosen: &[bool]| {
+        let mut inside = vec![false; n];
+        inside[0] = chosen[0];
+        for c in 1..n {
+            inside[c] = chosen[c] || inside[table[c].parent as usize];
+        }
+        inside
+    };
+    let core = mark(&chosen);
+    // Grow upwards while what the parents add is more content than furniture, through
+    // wrappers that add nothing, to the richest ancestor on that way.
+    let mut c = best;
+    while c != 0 {
+        let p = table[c].parent as usize;
+        if value[p] < value[c] {
             break;
+        }
+        c = p;
+        if value[c] > value[best] {
+            best = c;
         }
     }
     if best != table[best].parent as usize || best == 0 {
         chosen[best] = true;
     }
-    // Containers are numbered in document order, parents first: one pass marks the subtrees.
-    let mut inside = vec![false; n];
-    inside[0] = chosen[0];
-    for c in 1..n {
-        inside[c] = chosen[c] || inside[table[c].parent as usize];
-    }
+    if dbg { eprintln!("final {best} value {:.0} :: {}", value[best], path(best)); for c in 0..n { if chosen[c] { eprintln!("  chosen {c} :: {}", path(c)); } } } // DEBUG
+    let inside = mark(&chosen);
     // The headline and lead often sit just above the body container: take the last `<h1>`
     // within a few blocks before it, and the substantial blocks between the two.
-    let first = blocks.iter().position(|b| inside[b.owner as usize]).unwrap_or(0);
+    let first = blocks
+        .iter()
+        .position(|b| inside[b.owner as usize])
+        .unwrap_or(0);
     let head = (first.saturating_sub(HEAD_WINDOW)..first)
         .rev()
         .find(|&i| table[blocks[i].owner as usize].h1);
-    let mut keep: Vec<bool> = blocks.iter().map(|b| inside[b.owner as usize]).collect();
+    // What growing added holds paragraphs of a split article but also the furniture between
+    // them: only clean paragraphs and the headings right above kept text stay.
+    let paragraph = |b: &Block| {
+        b.chars >= MIN_PARAGRAPH
+            && b.link_chars * 2 < b.chars
+            && !(b.chars < FURNITURE_MAX && furniture().is_match(&b.text))
+    };
+    let mut keep: Vec<bool> = blocks
+        .iter()
+        .map(|b| core[b.owner as usize] || (inside[b.owner as usize] && paragraph(b)))
+        .collect();
+    for i in (0..blocks.len().saturating_sub(1)).rev() {
+        let c = blocks[i].owner as usize;
+        if inside[c] && !keep[i] && table[c].heading && keep[i + 1] {
+            keep[i] = true;
+        }
+    }
     if let Some(h) = head {
         keep[h] = true;
         for i in h + 1..first {
             let b = &blocks[i];
-            keep[i] = b.text.chars().count() >= 50 && b.link_chars == 0;
+            keep[i] = b.chars >= 50 && b.link_chars == 0;
         }
     }
     let out: Vec<&str> = blocks
@@ -833,7 +1057,7 @@ fn select(page: &Page) -> String {
         .filter(|(_, k)| **k)
         .map(|(b, _)| b)
         .filter(|b| {
-            let len = b.text.chars().count();
+            let len = b.chars;
             ((b.link_chars as f64) < 0.5 * len as f64 || len > 300)
                 && !(len < FURNITURE_MAX && furniture().is_match(&b.text))
         })
@@ -862,7 +1086,11 @@ mod tests {
             <div class="comments"><p>Kommentar eines Lesers, der lang genug ist, um zu zählen.</p></div>
             </div><footer>Impressum</footer></body></html>"#;
         let e = extract(html, None);
-        assert!(e.text.contains("Erster Absatz mit genug Text"), "{}", e.text);
+        assert!(
+            e.text.contains("Erster Absatz mit genug Text"),
+            "{}",
+            e.text
+        );
         assert!(e.text.contains("mit einem Link darin."), "{}", e.text);
         assert!(e.text.contains('\n'));
         assert!(!e.text.contains("Impressum"));
@@ -870,7 +1098,10 @@ mod tests {
         assert!(!e.text.contains("Politik"));
         assert_eq!(e.title.as_deref(), Some("Der Titel"));
         assert_eq!(e.author.as_deref(), Some("Erika Muster"));
-        assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2023-09-22"));
+        assert_eq!(
+            e.published.map(|d| d.to_string()).as_deref(),
+            Some("2023-09-22")
+        );
         assert_eq!(e.lang.as_deref(), Some("de"));
     }
 
@@ -878,22 +1109,51 @@ mod tests {
     fn json_ld_and_url_dates() {
         let html = r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-03-04","author":{"name":"A. B."}}</script><p>x</p>"#;
         let e = extract(html, None);
-        assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2021-03-04"));
+        assert_eq!(
+            e.published.map(|d| d.to_string()).as_deref(),
+            Some("2021-03-04")
+        );
         assert_eq!(e.author.as_deref(), Some("A. B."));
         let e = extract("<p>Text ohne Datum.</p>", Some("https://x.de/2020/01/02/a"));
-        assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2020-01-02"));
+        assert_eq!(
+            e.published.map(|d| d.to_string()).as_deref(),
+            Some("2020-01-02")
+        );
         assert_eq!(extract("<p>Text ohne Datum.</p>", None).published, None);
     }
 
     #[test]
+    fn soft_hyphens_go_and_text_is_nfc() {
+        let html = "<article><p>Schon im Mit\u{ad}tel\u{ad}al\u{ad}ter war der Wein ein Aushängeschild, sagt man in Su\u{308}dtirol.</p></article>";
+        let e = extract(html, None);
+        assert!(
+            e.text.contains("Schon im Mittelalter war") && e.text.contains("Südtirol"),
+            "{}",
+            e.text
+        );
+    }
+
+    #[test]
     fn garbage_and_deep_nesting_do_not_panic() {
-        for html in ["", "<", "<<<>>>", "</p></div>", "<table><td>x", "\u{0}\u{1}<p>\u{FFFD}"] {
+        for html in [
+            "",
+            "<",
+            "<<<>>>",
+            "</p></div>",
+            "<table><td>x",
+            "\u{0}\u{1}<p>\u{FFFD}",
+        ] {
             let _ = extract(html, None);
         }
-        let deep = "<div>".repeat(100_000) + "Tiefer Text" + &"</div>".repeat(100_000);
+        let deep = "<div>".repeat(100_000)
+            + "Tiefer Text, der lang genug ist, um als Absatz zu gelten."
+            + &"</div>".repeat(100_000);
         assert_eq!(bound_nesting(&deep).matches("<div>").count(), MAX_NESTING);
         assert!(extract(&deep, None).text.contains("Tiefer Text"));
         let shallow = "<div><p>x</p></div>";
-        assert!(matches!(bound_nesting(shallow), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            bound_nesting(shallow),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

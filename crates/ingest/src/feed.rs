@@ -15,15 +15,16 @@ pub fn read(bytes: &[u8], path: String, stem: String, ctx: Arc<Context>) -> Item
         Ok(f) => f,
         Err(e) => {
             return Box::new(std::iter::once(Ingested::Error(InputError::new(
-                Origin {
-                    path,
-                    record: None,
-                },
+                Origin { path, record: None },
                 format!("not a readable RSS/Atom/JSON feed: {e}"),
             ))))
         }
     };
-    let source = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|s| !s.is_empty());
+    let source = feed
+        .title
+        .as_ref()
+        .map(|t| t.content.trim().to_string())
+        .filter(|s| !s.is_empty());
     let entries = feed.entries;
     Box::new(entries.into_iter().enumerate().flat_map(move |(i, entry)| {
         let origin = Origin {
@@ -87,20 +88,35 @@ mod tests {
             <item><title>Leer</title></item>
             </channel></rss>"#;
         let items: Vec<Ingested> = read(rss, "f.rss".into(), "f".into(), ctx()).collect();
-        let Ingested::Document(d) = &items[0] else { panic!("{items:?}") };
+        let Ingested::Document(d) = &items[0] else {
+            panic!("{items:?}")
+        };
         assert_eq!(d.meta.title.as_deref(), Some("Erste Meldung"));
         assert_eq!(d.meta.url.as_deref(), Some("https://x.de/a"));
         assert_eq!(d.meta.source.as_deref(), Some("Nachrichten"));
-        assert_eq!(d.meta.published.map(|p| p.to_string()).as_deref(), Some("2023-09-22"));
-        assert_eq!(d.text(), "Die Regierung hat heute beschlossen, dass alles besser wird.\nZweiter Absatz.");
+        assert_eq!(
+            d.meta.published.map(|p| p.to_string()).as_deref(),
+            Some("2023-09-22")
+        );
+        assert_eq!(
+            d.text(),
+            "Die Regierung hat heute beschlossen, dass alles besser wird.\nZweiter Absatz."
+        );
         assert!(matches!(&items[1], Ingested::Error(e) if e.origin.record == Some(2)));
     }
 
     #[test]
     fn garbage_is_one_error() {
-        for bytes in [&b"<rss><channel><item>"[..], b"\x00\x01garbage", b"{\"version\":"] {
+        for bytes in [
+            &b"<rss><channel><item>"[..],
+            b"\x00\x01garbage",
+            b"{\"version\":",
+        ] {
             let items: Vec<Ingested> = read(bytes, "g.xml".into(), "g".into(), ctx()).collect();
-            assert!(items.iter().all(|i| matches!(i, Ingested::Error(_))), "{items:?}");
+            assert!(
+                items.iter().all(|i| matches!(i, Ingested::Error(_))),
+                "{items:?}"
+            );
         }
     }
 }

@@ -20,7 +20,10 @@ fn get(url: &str, ctx: &Context) -> Result<(Vec<u8>, Option<String>), String> {
         .user_agent("lagebild (news analysis; explicit user request)")
         .build()
         .into();
-    let mut resp = agent.get(url).call().map_err(|e| format!("request failed: {e}"))?;
+    let mut resp = agent
+        .get(url)
+        .call()
+        .map_err(|e| format!("request failed: {e}"))?;
     let status = resp.status();
     if !status.is_success() {
         return Err(format!("HTTP error {status}"));
@@ -56,7 +59,9 @@ pub fn url(url: &str, ctx: Arc<Context>) -> Items {
         Err(e) => return Box::new(std::iter::once(Ingested::Error(InputError::new(origin, e)))),
     };
     let kind = match content_type.as_deref() {
-        Some(ct) if ct.contains("rss") || ct.contains("atom") || ct.contains("feed+json") => Kind::Feed,
+        Some(ct) if ct.contains("rss") || ct.contains("atom") || ct.contains("feed+json") => {
+            Kind::Feed
+        }
         _ => sniff(&body[..body.len().min(4096)]),
     };
     let stem = url
@@ -82,11 +87,20 @@ pub fn url(url: &str, ctx: Arc<Context>) -> Items {
 pub fn article(url: &str, meta: Metadata, origin: Origin, ctx: &Context) -> Vec<Ingested> {
     match get(url, ctx) {
         Ok((body, ct)) => page(&body, ct.as_deref(), meta, origin, ctx),
-        Err(e) => vec![Ingested::Error(InputError::new(origin, format!("{url}: {e}")))],
+        Err(e) => vec![Ingested::Error(InputError::new(
+            origin,
+            format!("{url}: {e}"),
+        ))],
     }
 }
 
-fn page(body: &[u8], content_type: Option<&str>, meta: Metadata, origin: Origin, ctx: &Context) -> Vec<Ingested> {
+fn page(
+    body: &[u8],
+    content_type: Option<&str>,
+    meta: Metadata,
+    origin: Origin,
+    ctx: &Context,
+) -> Vec<Ingested> {
     let d = decode::decode_html(body, charset(content_type).as_deref());
     let url = meta.url.clone();
     let mut out: Vec<Ingested> = d

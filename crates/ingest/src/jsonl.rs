@@ -105,7 +105,10 @@ pub fn read(
                     origin,
                     format!("line of {n} bytes exceeds the limit of {max} bytes"),
                 ))],
-                Line::Io(e) => vec![Ingested::Error(InputError::new(origin, format!("read error: {e}")))],
+                Line::Io(e) => vec![Ingested::Error(InputError::new(
+                    origin,
+                    format!("read error: {e}"),
+                ))],
             }
         })
 }
@@ -120,7 +123,10 @@ fn record(bytes: &[u8], origin: Origin, stem: &str, ctx: &Context) -> Vec<Ingest
         Err(e) => {
             out.push(Ingested::Warning(InputError::new(
                 origin.clone(),
-                format!("invalid UTF-8 at byte {} of the line; replaced", e.valid_up_to()),
+                format!(
+                    "invalid UTF-8 at byte {} of the line; replaced",
+                    e.valid_up_to()
+                ),
             )));
             String::from_utf8_lossy(bytes)
         }
@@ -128,11 +134,17 @@ fn record(bytes: &[u8], origin: Origin, stem: &str, ctx: &Context) -> Vec<Ingest
     let value: Value = match serde_json::from_str(&text) {
         Ok(Value::Object(map)) => Value::Object(map),
         Ok(_) => {
-            out.push(Ingested::Error(InputError::new(origin, "line is not a JSON object")));
+            out.push(Ingested::Error(InputError::new(
+                origin,
+                "line is not a JSON object",
+            )));
             return out;
         }
         Err(e) => {
-            out.push(Ingested::Error(InputError::new(origin, format!("invalid JSON: {e}"))));
+            out.push(Ingested::Error(InputError::new(
+                origin,
+                format!("invalid JSON: {e}"),
+            )));
             return out;
         }
     };
@@ -191,7 +203,10 @@ mod tests {
     #[test]
     fn splits_and_bounds_lines() {
         assert_eq!(lines(b"a\nbb\n\nccc", 10), ["a", "bb", "", "ccc"]);
-        assert_eq!(lines(b"short\nwaytoolong\nok\n", 5), ["short", "<10>", "ok"]);
+        assert_eq!(
+            lines(b"short\nwaytoolong\nok\n", 5),
+            ["short", "<10>", "ok"]
+        );
         assert_eq!(lines(b"", 5), Vec::<String>::new());
     }
 }

@@ -77,10 +77,11 @@ pub fn read(inputs: &[String], opts: &IngestOptions) -> impl Iterator<Item = Ing
         sidecar,
     });
     let inputs = inputs.to_vec();
-    sidecar_error
-        .map(Ingested::Error)
-        .into_iter()
-        .chain(inputs.into_iter().flat_map(move |input| source::open(input, ctx.clone())))
+    sidecar_error.map(Ingested::Error).into_iter().chain(
+        inputs
+            .into_iter()
+            .flat_map(move |input| source::open(input, ctx.clone())),
+    )
 }
 
 /// Streams documents from an already open reader (a socket, an archive member, fuzz input).

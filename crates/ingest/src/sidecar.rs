@@ -20,8 +20,9 @@ impl Sidecar {
             path: path.display().to_string(),
             record,
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(origin(None), format!("cannot read metadata file: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            InputError::new(origin(None), format!("cannot read metadata file: {e}"))
+        })?;
         let mut by_id = HashMap::new();
         let is_csv = path
             .extension()
@@ -35,7 +36,9 @@ impl Sidecar {
             let mut rows = Vec::new();
             for (i, rec) in reader.records().enumerate() {
                 let line = i as u64 + 2;
-                let rec = rec.map_err(|e| InputError::new(origin(Some(line)), format!("bad CSV row: {e}")))?;
+                let rec = rec.map_err(|e| {
+                    InputError::new(origin(Some(line)), format!("bad CSV row: {e}"))
+                })?;
                 let row = headers
                     .iter()
                     .zip(rec.iter())

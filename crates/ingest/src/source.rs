@@ -64,7 +64,8 @@ pub fn sniff(head: &[u8]) -> Kind {
         .iter()
         .position(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
         .unwrap_or(head.len());
-    let t = String::from_utf8_lossy(&head[start..head.len().min(start + 1024)]).to_ascii_lowercase();
+    let t =
+        String::from_utf8_lossy(&head[start..head.len().min(start + 1024)]).to_ascii_lowercase();
     if t.starts_with('{') {
         // A JSON Feed is one object over many lines; JSON Lines has one object per line.
         if t.contains("jsonfeed.org") {
@@ -108,14 +109,20 @@ fn directory(root: PathBuf, ctx: Arc<Context>) -> Items {
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                errors.push((dir.display().to_string(), format!("cannot read directory: {e}")));
+                errors.push((
+                    dir.display().to_string(),
+                    format!("cannot read directory: {e}"),
+                ));
                 continue;
             }
         };
         let mut children: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
             .collect();
         children.sort();
         // Depth-first in sorted order: subdirectories are visited where they sort.
@@ -223,7 +230,12 @@ pub fn stream(
         Kind::Warc => Box::new(warc::documents(reader, path, stem, ctx)),
         Kind::WarcGz => {
             let gz = flate2::bufread::MultiGzDecoder::new(reader);
-            Box::new(warc::documents(Box::new(BufReader::new(gz)), path, stem, ctx))
+            Box::new(warc::documents(
+                Box::new(BufReader::new(gz)),
+                path,
+                stem,
+                ctx,
+            ))
         }
         Kind::Text | Kind::Html | Kind::Feed => {
             let bytes = match read_bounded(&mut reader, ctx.opts.max_record_bytes) {
@@ -233,14 +245,19 @@ pub fn stream(
             if bytes.is_empty() {
                 return error(&path, "empty file");
             }
-            if decode::looks_binary(&bytes) && !bytes.starts_with(&[0xFF, 0xFE]) && !bytes.starts_with(&[0xFE, 0xFF]) {
+            if decode::looks_binary(&bytes)
+                && !bytes.starts_with(&[0xFF, 0xFE])
+                && !bytes.starts_with(&[0xFE, 0xFF])
+            {
                 return error(&path, "binary file, not text");
             }
             match kind {
                 Kind::Feed => feed::read(&bytes, path, stem, ctx),
                 Kind::Html => {
                     let d = decode::decode_html(&bytes, None);
-                    let warning = d.warning.map(|w| Ingested::Warning(InputError::new(origin.clone(), w)));
+                    let warning = d
+                        .warning
+                        .map(|w| Ingested::Warning(InputError::new(origin.clone(), w)));
                     let meta = Metadata {
                         id: stem,
                         ..Metadata::default()
@@ -250,7 +267,9 @@ pub fn stream(
                 }
                 _ => {
                     let d = decode::decode_text(&bytes);
-                    let warning = d.warning.map(|w| Ingested::Warning(InputError::new(origin.clone(), w)));
+                    let warning = d
+                        .warning
+                        .map(|w| Ingested::Warning(InputError::new(origin.clone(), w)));
                     let meta = Metadata {
                         id: stem,
                         ..Metadata::default()

@@ -39,7 +39,10 @@ fn text_files_with_sidecar_metadata() {
         ..IngestOptions::default()
     };
     let (docs, warnings, errors) = run(&[a], &opts);
-    assert!(errors.is_empty() && warnings.is_empty(), "{errors:?} {warnings:?}");
+    assert!(
+        errors.is_empty() && warnings.is_empty(),
+        "{errors:?} {warnings:?}"
+    );
     let d = &docs[0];
     assert_eq!(d.id(), "a");
     assert_eq!(d.text(), GERMAN);
@@ -54,22 +57,33 @@ fn text_files_with_sidecar_metadata() {
 fn jsonl_sidecar_and_bad_sidecar() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(dir.path(), "b.txt", GERMAN.as_bytes());
-    let meta = write(dir.path(), "m.jsonl", b"{\"id\":\"b\",\"published\":\"Fri, 22 Sep 2023 10:00:00 +0200\"}\n");
+    let meta = write(
+        dir.path(),
+        "m.jsonl",
+        b"{\"id\":\"b\",\"published\":\"Fri, 22 Sep 2023 10:00:00 +0200\"}\n",
+    );
     let opts = IngestOptions {
         meta: Some(meta.into()),
         ..IngestOptions::default()
     };
-    let (docs, _, errors) = run(&[a.clone()], &opts);
+    let (docs, _, errors) = run(std::slice::from_ref(&a), &opts);
     assert!(errors.is_empty());
     assert_eq!(docs[0].meta.published.unwrap().to_string(), "2023-09-22");
-    let bad = write(dir.path(), "bad.jsonl", b"{\"id\":\"b\",\"published\":\"gestern\"}\n");
+    let bad = write(
+        dir.path(),
+        "bad.jsonl",
+        b"{\"id\":\"b\",\"published\":\"gestern\"}\n",
+    );
     let opts = IngestOptions {
         meta: Some(bad.into()),
         ..IngestOptions::default()
     };
     let (docs, _, errors) = run(&[a], &opts);
     assert_eq!(docs.len(), 1, "the batch goes on");
-    assert!(errors[0].contains("bad.jsonl:1") && errors[0].contains("gestern"), "{errors:?}");
+    assert!(
+        errors[0].contains("bad.jsonl:1") && errors[0].contains("gestern"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -84,7 +98,10 @@ fn jsonl_records_and_errors_name_the_line() {
     );
     let f = write(dir.path(), "d.jsonl", body.as_bytes());
     let (docs, _, errors) = run(&[f], &IngestOptions::default());
-    assert_eq!(docs.iter().map(|d| d.id()).collect::<Vec<_>>(), ["x1", "x2"]);
+    assert_eq!(
+        docs.iter().map(|d| d.id()).collect::<Vec<_>>(),
+        ["x1", "x2"]
+    );
     assert_eq!(docs[0].meta.published.unwrap().to_string(), "2023-09-22");
     assert_eq!(docs[1].text(), GERMAN);
     assert_eq!(docs[1].meta.published.unwrap().to_string(), "2020-01-02");
@@ -106,7 +123,10 @@ fn huge_single_line_is_bounded() {
     };
     let (docs, _, errors) = run(&[f], &opts);
     assert_eq!(docs.len(), 1);
-    assert!(errors[0].contains("big.jsonl:1") && errors[0].contains("exceeds"), "{errors:?}");
+    assert!(
+        errors[0].contains("big.jsonl:1") && errors[0].contains("exceeds"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -116,15 +136,28 @@ fn bad_files_are_errors_and_the_rest_goes_on() {
     write(dir.path(), "b.pdf", b"%PDF-1.4");
     write(dir.path(), "c.txt", b"");
     write(dir.path(), "d.txt", b"\x00\x01\x02\x03binary");
-    write(dir.path(), "e.txt", b"Stra\xdfe und Gr\xfc\xdfe aus M\xfcnchen");
+    write(
+        dir.path(),
+        "e.txt",
+        b"Stra\xdfe und Gr\xfc\xdfe aus M\xfcnchen",
+    );
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     write(&dir.path().join("sub"), "f.txt", GERMAN.as_bytes());
     write(dir.path(), ".hidden.txt", GERMAN.as_bytes());
     let missing = dir.path().join("missing.txt").display().to_string();
-    let (docs, warnings, errors) = run(&[dir.path().display().to_string(), missing], &IngestOptions::default());
-    assert_eq!(docs.iter().map(|d| d.id()).collect::<Vec<_>>(), ["a", "e", "f"]);
+    let (docs, warnings, errors) = run(
+        &[dir.path().display().to_string(), missing],
+        &IngestOptions::default(),
+    );
+    assert_eq!(
+        docs.iter().map(|d| d.id()).collect::<Vec<_>>(),
+        ["a", "e", "f"]
+    );
     assert_eq!(docs[1].text(), "Straße und Grüße aus München");
-    assert!(warnings[0].contains("e.txt") && warnings[0].contains("byte 4"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("e.txt") && warnings[0].contains("byte 4"),
+        "{warnings:?}"
+    );
     assert_eq!(errors.len(), 4, "{errors:?}");
     assert!(errors[0].contains("b.pdf") && errors[0].contains("unknown file type"));
     assert!(errors[1].contains("c.txt") && errors[1].contains("empty"));
@@ -148,7 +181,9 @@ fn html_file_with_latin1_charset() {
 
 fn warc_bytes(pages: &[(&str, &str)]) -> Vec<u8> {
     let mut out = Vec::new();
-    out.extend_from_slice(b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n");
+    out.extend_from_slice(
+        b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n",
+    );
     for (uri, html) in pages {
         crate::warc::write_response(&mut out, uri, html.as_bytes()).unwrap();
     }
@@ -159,7 +194,10 @@ fn warc_bytes(pages: &[(&str, &str)]) -> Vec<u8> {
 fn warc_and_warc_gz_stream_html_responses() {
     let dir = tempfile::tempdir().unwrap();
     let page = format!("<html><body><article><p>{GERMAN}</p></article></body></html>");
-    let bytes = warc_bytes(&[("https://x.de/2021/05/06/a", &page), ("https://x.de/b", &page)]);
+    let bytes = warc_bytes(&[
+        ("https://x.de/2021/05/06/a", &page),
+        ("https://x.de/b", &page),
+    ]);
     let plain = write(dir.path(), "a.warc", &bytes);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&bytes).unwrap();
@@ -168,7 +206,10 @@ fn warc_and_warc_gz_stream_html_responses() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(docs.len(), 4);
     assert_eq!(docs[0].id(), "a-2");
-    assert_eq!(docs[0].meta.url.as_deref(), Some("https://x.de/2021/05/06/a"));
+    assert_eq!(
+        docs[0].meta.url.as_deref(),
+        Some("https://x.de/2021/05/06/a")
+    );
     assert_eq!(docs[0].meta.published.unwrap().to_string(), "2021-05-06");
     assert_eq!(docs[1].meta.published, None);
     assert_eq!(docs[2].text(), GERMAN);
@@ -196,7 +237,10 @@ fn warc_wrong_length_and_truncated_gzip() {
     let t = write(dir.path(), "t.warc.gz", &gz[..gz.len() * 2 / 3]);
     let (_, _, errors) = run(&[t], &IngestOptions::default());
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].contains("t.warc.gz") && errors[0].contains("read error"), "{errors:?}");
+    assert!(
+        errors[0].contains("t.warc.gz") && errors[0].contains("read error"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -226,7 +270,10 @@ fn garbage_bytes_never_panic() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut inputs = Vec::new();
-    for (i, ext) in ["html", "jsonl", "rss", "warc", "warc.gz", "txt"].iter().enumerate() {
+    for (i, ext) in ["html", "jsonl", "rss", "warc", "warc.gz", "txt"]
+        .iter()
+        .enumerate()
+    {
         for j in 0..5 {
             let len = (next() % 3000) as usize + 1;
             let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();

@@ -112,28 +112,41 @@ impl Records {
             let value = value.trim();
             match name.trim().to_ascii_lowercase().as_str() {
                 "content-length" => {
-                    length = Some(value.parse().map_err(|_| format!("bad Content-Length {value:?}"))?)
+                    length = Some(
+                        value
+                            .parse()
+                            .map_err(|_| format!("bad Content-Length {value:?}"))?,
+                    )
                 }
                 "warc-type" => rec.warc_type = value.to_ascii_lowercase(),
-                "warc-target-uri" => rec.target_uri = Some(value.trim_matches(['<', '>']).to_string()),
+                "warc-target-uri" => {
+                    rec.target_uri = Some(value.trim_matches(['<', '>']).to_string())
+                }
                 "content-type" => rec.content_type = Some(value.to_ascii_lowercase()),
                 _ => {}
             }
         }
         let length = length.ok_or("record without Content-Length")?;
         let wanted = rec.warc_type == "response"
-            && rec.content_type.as_deref().is_some_and(|c| c.starts_with("application/http"));
+            && rec
+                .content_type
+                .as_deref()
+                .is_some_and(|c| c.starts_with("application/http"));
         if length > self.max_block as u64 {
             // Too large to keep: skip it as a stream.
             let skipped = std::io::copy(&mut (&mut self.reader).take(length), &mut std::io::sink())
                 .map_err(|e| format!("read error in block: {e}"))?;
             if skipped < length {
                 self.done = true;
-                return Err(format!("file ends inside the record ({skipped} of {length} bytes)"));
+                return Err(format!(
+                    "file ends inside the record ({skipped} of {length} bytes)"
+                ));
             }
             if !self.tail_ok()? {
                 self.resync().map_err(|e| format!("read error: {e}"))?;
-                return Err(format!("Content-Length {length} does not match the record; skipped to the next record"));
+                return Err(format!(
+                    "Content-Length {length} does not match the record; skipped to the next record"
+                ));
             }
             return Ok(Some(rec));
         }
@@ -208,9 +221,12 @@ impl Iterator for Records {
     }
 }
 
+/// An HTML payload and the charset its HTTP header declares.
+pub type Payload = (Vec<u8>, Option<String>);
+
 /// The HTML payload of an HTTP response block with its declared charset, or why there is none.
 /// `Ok(None)` for responses that are not 2xx HTML.
-pub fn http_html(block: &[u8]) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
+pub fn http_html(block: &[u8]) -> Result<Option<Payload>, String> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut resp = httparse::Response::new(&mut headers);
     let body_at = match resp.parse(block) {
@@ -244,7 +260,10 @@ pub fn http_html(block: &[u8]) -> Result<Option<(Vec<u8>, Option<String>)>, Stri
     }
     if header("content-encoding").is_some_and(|e| e.contains("gzip")) {
         let mut out = Vec::new();
-        if flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut out).is_ok() {
+        if flate2::read::MultiGzDecoder::new(&body[..])
+            .read_to_end(&mut out)
+            .is_ok()
+        {
             body = out;
         }
     }
@@ -300,12 +319,21 @@ pub(crate) fn documents(
             url: rec.target_uri.clone(),
             ..Metadata::default()
         };
-        Some(ctx.html_document(meta, origin(rec.number), &html.text, rec.target_uri.as_deref()))
+        Some(ctx.html_document(
+            meta,
+            origin(rec.number),
+            &html.text,
+            rec.target_uri.as_deref(),
+        ))
     })
 }
 
 /// Writes one WARC response record (for tests and the benchmark's archive).
-pub fn write_response(out: &mut impl std::io::Write, uri: &str, html: &[u8]) -> std::io::Result<()> {
+pub fn write_response(
+    out: &mut impl std::io::Write,
+    uri: &str,
+    html: &[u8],
+) -> std::io::Result<()> {
     let http = [
         &b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"[..],
         format!("Content-Length: {}\r\n\r\n", html.len()).as_bytes(),

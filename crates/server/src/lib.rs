@@ -278,11 +278,15 @@ enum NewDocuments {
     Many(Vec<NewDocument>),
 }
 
-fn authorised(token: &Option<Arc<str>>, headers: &HeaderMap) -> Result<(), Response> {
+/// Checks the bearer token; the error is the status and message to answer with.
+fn authorised(
+    token: &Option<Arc<str>>,
+    headers: &HeaderMap,
+) -> Result<(), (StatusCode, &'static str)> {
     let Some(token) = token else {
-        return Err(error(
+        return Err((
             StatusCode::FORBIDDEN,
-            "ingest over HTTP is disabled; start the server with a token".into(),
+            "ingest over HTTP is disabled; start the server with a token",
         ));
     };
     let given = headers
@@ -291,10 +295,7 @@ fn authorised(token: &Option<Arc<str>>, headers: &HeaderMap) -> Result<(), Respo
         .and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(g) if constant_time_eq(g.as_bytes(), token.as_bytes()) => Ok(()),
-        _ => Err(error(
-            StatusCode::UNAUTHORIZED,
-            "a valid bearer token is required".into(),
-        )),
+        _ => Err((StatusCode::UNAUTHORIZED, "a valid bearer token is required")),
     }
 }
 
@@ -308,8 +309,8 @@ async fn api_ingest(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(r) = authorised(&s.token, &headers) {
-        return r;
+    if let Err((status, message)) = authorised(&s.token, &headers) {
+        return error(status, message.into());
     }
     let posted: NewDocuments = match serde_json::from_slice(&body) {
         Ok(d) => d,

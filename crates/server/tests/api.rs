@@ -217,3 +217,25 @@ fn ingest_needs_the_token_and_respects_limits() {
     let (open, _) = start("ingest-off", None);
     assert_eq!(open.request("POST", "/api/documents", &auth, body).0, 403);
 }
+
+#[test]
+fn a_ten_megabyte_single_line_article_is_stored_searched_and_rendered() {
+    let (s, store) = start("huge", None);
+    let mut text = String::with_capacity(10 * 1024 * 1024 + 64);
+    text.push_str("Kim traf Putin <b>heute</b>. ");
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str(&"ä".repeat(500));
+        text.push(' ');
+    }
+    let doc = Document::new(
+        Metadata { id: "huge".into(), ..Metadata::default() },
+        Origin::default(),
+        text,
+    );
+    assert_eq!(store.ingest([doc]).unwrap().added, 1);
+    let hits = s.json("/api/search?q=Putin");
+    assert!(hits.as_array().unwrap().iter().any(|h| h["doc"]["id"] == "huge"));
+    let (status, page) = s.get("/documents/huge");
+    assert_eq!(status, 200);
+    assert!(page.contains("&lt;b&gt;heute&lt;/b&gt;") && page.len() > 10 * 1024 * 1024);
+}

@@ -36,18 +36,25 @@ pub(crate) struct Marker {
 
 /// Closed word classes (bit flags) from `speech-words.tsv`.
 pub(crate) mod class {
-    pub const DET: u16 = 1;
-    pub const PRON: u16 = 2;
-    pub const KONJ: u16 = 4;
-    pub const REPORT: u16 = 8;
-    pub const SUB: u16 = 16;
-    pub const CLAUSE: u16 = 32;
-    pub const AUX: u16 = 64;
-    pub const TITLE: u16 = 128;
-    pub const NEG: u16 = 256;
-    pub const STOP: u16 = 512;
-    pub const PREP: u16 = 1024;
-    pub const ADV: u16 = 2048;
+    pub const DET: u32 = 1;
+    pub const PRON: u32 = 2;
+    pub const KONJ: u32 = 4;
+    pub const REPORT: u32 = 8;
+    pub const SUB: u32 = 16;
+    pub const CLAUSE: u32 = 32;
+    pub const AUX: u32 = 64;
+    pub const TITLE: u32 = 128;
+    pub const NEG: u32 = 256;
+    pub const STOP: u32 = 512;
+    pub const PREP: u32 = 1024;
+    pub const ADV: u32 = 2048;
+    pub const GEN: u32 = 4096;
+    pub const ABBR: u32 = 8192;
+    pub const TIME: u32 = 16384;
+    pub const ANAPH: u32 = 32768;
+    pub const PART: u32 = 65536;
+    pub const NAMEP: u32 = 131072;
+    pub const KONJ1: u32 = 262144;
 }
 
 /// Everything this crate knows about one language.
@@ -58,7 +65,7 @@ pub(crate) struct Lexicon {
     /// Event kind → CAMEO root code.
     pub cameo: HashMap<&'static str, &'static str>,
     pub markers: Vec<Marker>,
-    words: HashMap<&'static str, u16>,
+    words: HashMap<&'static str, u32>,
     /// Endings of nouns naming a source after "nach" ("Polizeiangaben").
     pub source_nouns: Vec<&'static str>,
 }
@@ -109,6 +116,13 @@ impl Lexicon {
                     "stop" => class::STOP,
                     "prep" => class::PREP,
                     "adv" => class::ADV,
+                    "gen" => class::GEN,
+                    "abbr" => class::ABBR,
+                    "time" => class::TIME,
+                    "anaph" => class::ANAPH,
+                    "part" => class::PART,
+                    "namep" => class::NAMEP,
+                    "konj1" => class::KONJ1,
                     _ => 0,
                 };
                 *lex.words.entry(word).or_default() |= bit;
@@ -133,7 +147,7 @@ impl Lexicon {
     }
 
     /// Whether a lowercase word belongs to a closed class.
-    pub fn is(&self, lower: &str, class: u16) -> bool {
+    pub fn is(&self, lower: &str, class: u32) -> bool {
         self.words.get(lower).is_some_and(|c| c & class != 0)
     }
 }

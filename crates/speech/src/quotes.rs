@@ -146,7 +146,7 @@ impl<'v, 'a> Finder<'v, 'a> {
         self.v.lower(i)
     }
 
-    fn is(&self, i: usize, class: u16) -> bool {
+    fn is(&self, i: usize, class: u32) -> bool {
         self.lex.is(self.lower(i), class)
     }
 
@@ -229,6 +229,12 @@ impl<'v, 'a> Finder<'v, 'a> {
         if let Some(a) = self.attribution_before(from, open) {
             return self.accept_direct(quote, a);
         }
+        // "Der Bundestrainer zeigt sich zufrieden: „Wir haben …“": a colon before a quoted
+        // sentence frames it even without a cue verb; the clause's subject is the speaker.
+        if open > from && self.punct(open - 1, ":") && words >= 3 && self.cap(open + 1) {
+            let a = self.colon_frame(from.max(sent.start), open - 1);
+            return self.accept_direct(quote, a);
+        }
         let title = open > sent.start && self.word(open - 1) && self.is(open - 1, class::TITLE);
         let headline = self.v.toks[open].newline_before && {
             let line_end = (close + 1..self.v.toks.len())
@@ -243,8 +249,15 @@ impl<'v, 'a> Finder<'v, 'a> {
             return;
         }
         // A cue elsewhere in the sentence: "verurteilte den Anschlag als „feige“".
+        // The cue stays free for the indirect speech that may frame the quotation
+        // ("teilte mit, dass die „…“ anhalten").
         if let Some(a) = self.sentence_cue(sent.clone(), open, close) {
-            return self.accept_direct(quote, a);
+            let cue = a.cue.clone();
+            self.accept_direct(quote, a);
+            for i in cue.into_iter().flatten() {
+                self.used_cue[i] = false;
+            }
+            return;
         }
         // A whole sentence in quotation marks after an attributed quotation: same speaker.
         let whole = words >= 4 && (inner_final || close + 1 >= end_sent.end - 1);
@@ -356,6 +369,23 @@ impl<'v, 'a> Finder<'v, 'a> {
         None
     }
 
+    /// The frame `cs..colon` of a colon-introduced quotation without a cue verb: its subject,
+    /// found around the clause's first finite-looking word (lowercase, not a function word).
+    fn colon_frame(&self, from: usize, colon: usize) -> Attribution {
+        let cs = self.clause_start(from, colon);
+        let verb = (cs..colon).find(|&k| {
+            self.word(k)
+                && !self.cap(k)
+                && !self.is(k, class::DET | class::PREP | class::ADV | class::NEG | class::PRON)
+        });
+        let speaker = verb.and_then(|f| self.subject(cs, f, colon));
+        Attribution {
+            speaker,
+            cue: None,
+            sentence: self.sent_of[colon],
+        }
+    }
+
     /// A cue verb anywhere else in the sentence (outside quotation marks).
     fn sentence_cue(&self, sent: Range<usize>, open: usize, close: usize) -> Option<Attribution> {
         let near =
@@ -419,6 +449,30 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
             j < sent.end && self.cap(j) && lex.source_noun(self.lower(j))
         };
+        // "seiner Meinung nach", "dem Vernehmen nach": the source noun comes first.
+        let post_nach = m.is_none()
+            && !generic_nach
+            && self.lower(i) == "nach"
+            && i > sent.start
+            && self.cap(i - 1)
+            && lex.source_noun(self.lower(i - 1));
+        if post_nach {
+            let cs = self.clause_start(sent.start, i);
+            let sp = self.np_left(cs, i)?;
+            let content = if sp.start <= self.lead_in(sent.start) {
+                i + 1..end
+            } else {
+                sent.start..end
+            };
+            let content =
+                self.trim_start(content.start, content.end.min(content.start + MAX_QUOTE));
+            if content.len() < 2 || content.clone().any(|k| self.in_direct[k]) {
+                return None;
+            }
+            self.used_cue[i] = true;
+            self.emit_indirect(si, content, Some(sp), Some(i..i + 1));
+            return Some(i + 1);
+        }
         let m = if generic_nach {
             lex.markers.iter().find(|m| m.words == ["laut"])
         } else {
@@ -587,6 +641,33 @@ impl<'v, 'a> Finder<'v, 'a> {
                 return true;
             }
         }
+        // "Das berichtete die Zeitung." / "Dies teilte die Polizei mit.": the sentence before
+        // is the content.
+        let lead = self.lead_in(sent.start);
+        let finite =
+            (lead + 1..i).all(|j| self.is(j, class::AUX) || !self.word(j)) || i == lead + 1;
+        if si > 0 && cs == lead && self.is(lead, class::ANAPH) && finite && k >= end {
+            if let Some(speaker) = speaker {
+                return self.anaphoric(si, speaker, i, addressee);
+            }
+        }
+        // "…, das entschied die NASA.": the clause before the comma is the content.
+        if cs > sent.start + 2
+            && self.punct(cs - 1, ",")
+            && self.is(cs, class::ANAPH)
+            && i == cs + 1
+            && k >= end
+        {
+            let content = self.trim_start(sent.start, cs - 1);
+            let free = !content
+                .clone()
+                .any(|j| self.in_direct[j] || self.used_cue[j]);
+            if let (true, Some(_)) = (free && content.len() >= 3, &speaker) {
+                self.used_cue[i] = true;
+                self.emit_full(si, content, speaker, Some(i..i + 1), addressee);
+                return true;
+            }
+        }
         // Content before a verb-first frame: "Die Lage sei ernst, sagte er."
         if cs == i && i > sent.start && self.punct(i - 1, ",") {
             let content = self.trim_start(sent.start.max(i.saturating_sub(MAX_QUOTE)), i - 1);
@@ -602,12 +683,7 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
         }
         // Reported speech: a speech act told without its words ("wies die Vorwürfe zurück").
-        let reported = matches!(
-            form.kind,
-            "criticize" | "deny" | "accuse" | "demand" | "warn"
-        ) || form.kind == "report"
-            && (i + 1..k).any(|j| matches!(self.lower(j), "über" | "von"))
-            || self.lower(i).starts_with("sprach") && (i + 1..k).any(|j| self.lower(j) == "von");
+        let reported = matches!(form.kind, "say" | "demand" | "report" | "deny" | "accuse");
         if reported && speaker.is_some() && cs <= self.lead_in(sent.start) + 1 {
             let whole = self.trim_start(sent.start, sent.end.min(sent.start + MAX_QUOTE));
             if !whole.clone().any(|j| self.in_direct[j]) && whole.len() > 3 {
@@ -617,6 +693,55 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
         }
         false
+    }
+
+    /// Attributes the sentence before `si` to the speaker of an anaphoric frame ("Das sagte X."),
+    /// re-attributing it when it was only taken as a continuation.
+    fn anaphoric(
+        &mut self,
+        si: usize,
+        speaker: Range<usize>,
+        cue: usize,
+        addressee: Option<Range<usize>>,
+    ) -> bool {
+        let prev = self.v.sents[si - 1].clone();
+        let content = self.trim_start(prev.start, prev.end);
+        if content.clone().filter(|&j| self.word(j)).count() < 3 {
+            return false;
+        }
+        let overlapping: Vec<usize> = (0..self.out.len())
+            .rev()
+            .take(8)
+            .filter(|&n| {
+                let q = &self.out[n].quote;
+                q.start < content.end && content.start < q.end
+            })
+            .collect();
+        self.used_cue[cue] = true;
+        match overlapping[..] {
+            [] => {
+                self.emit_full(
+                    si - 1,
+                    content,
+                    Some(speaker),
+                    Some(cue..cue + 1),
+                    addressee,
+                );
+            }
+            [n] if self.out[n].cue.is_none() && self.out[n].kind == QuoteKind::Indirect => {
+                let f = &mut self.out[n];
+                f.speaker = Some(speaker.clone());
+                f.cue = Some(cue..cue + 1);
+            }
+            _ => {
+                self.used_cue[cue] = false;
+                return false;
+            }
+        }
+        if let Some(last) = &mut self.last {
+            last.sentence = si;
+        }
+        true
     }
 
     fn emit_indirect(
@@ -705,21 +830,31 @@ impl<'v, 'a> Finder<'v, 'a> {
     /// A Konjunktiv (or "soll") sentence shortly after an attributed quotation continues it
     /// with the same speaker: German news keeps reporting speech in the subjunctive without
     /// repeating the frame. Consecutive such sentences form one quotation.
+    /// A sentence in unambiguous Konjunktiv I reports speech even without an earlier frame;
+    /// its speaker is then taken to be the subject opening the sentence before.
     fn continuation(&mut self, si: usize, sent: Range<usize>) {
-        let Some(last) = self.last.clone() else {
-            return;
-        };
-        if si > last.sentence + CONTINUE_GAP || last.speaker.is_none() || sent.is_empty() {
+        if sent.is_empty() {
             return;
         }
+        let attributed = self
+            .last
+            .clone()
+            .filter(|l| si <= l.sentence + CONTINUE_GAP && l.speaker.is_some());
         let outside: Vec<usize> = sent
             .clone()
             .filter(|&k| !self.in_direct[k] && self.word(k))
             .collect();
-        let hearsay = outside
-            .iter()
-            .any(|&k| self.is(k, class::KONJ | class::REPORT));
-        if !hearsay || outside.len() < 3 {
+        let marked = |class: u32| outside.iter().any(|&k| self.is(k, class));
+        let last = match attributed {
+            Some(last) if marked(class::KONJ | class::REPORT) => last,
+            _ if marked(class::KONJ1) => Attribution {
+                speaker: self.previous_subject(si),
+                cue: None,
+                sentence: si.saturating_sub(1),
+            },
+            _ => return,
+        };
+        if outside.len() < 3 {
             return;
         }
         let quote = self.trim_start(sent.start, sent.end);
@@ -743,6 +878,14 @@ impl<'v, 'a> Finder<'v, 'a> {
             sentence: si,
             ..last
         });
+    }
+
+    /// The noun phrase opening sentence `si - 1` when a verb follows it ("Der Wetterdienst warnte …").
+    fn previous_subject(&self, si: usize) -> Option<Range<usize>> {
+        let prev = self.v.sents.get(si.checked_sub(1)?)?.clone();
+        let np = self.np_right(prev.start, prev.end)?;
+        let verb_next = np.end < prev.end && self.word(np.end) && !self.cap(np.end);
+        verb_next.then(|| self.with_trailing_apposition(np, prev.end))
     }
 
     /// The cue reading of token `i`, with the index of its separated particle when it has one.
@@ -778,8 +921,15 @@ impl<'v, 'a> Finder<'v, 'a> {
                 }
             }
         }
-        // A bare separable stem ("gab" without "an") is no cue.
-        plain.map(|f| (f, None))
+        // A bare separable stem ("gab" without "an") is no cue, and neither is a plain verb
+        // whose clause closes with a particle of another verb ("sagte … ab").
+        let foreign = clause_end > i + 1 && self.is(clause_end - 1, class::PART);
+        plain.filter(|_| !foreign).map(|f| (f, None))
+    }
+
+    /// First token of the sentence containing `i`: a clause never reaches back past it.
+    fn sent_start(&self, i: usize) -> usize {
+        self.v.sents[self.sent_of[i]].start
     }
 
     /// Start of the clause containing `i`: after the last comma, colon, semicolon or dash.
@@ -800,33 +950,75 @@ impl<'v, 'a> Finder<'v, 'a> {
         let aux = (cs..i).find(|&k| self.is(k, class::AUX));
         let f = aux.unwrap_or(i);
         if aux.is_some() && matches!(self.lower(f), "wurde" | "wurden" | "wird" | "werden") {
-            // Passive: the speaker, if any, follows "von".
-            return None;
+            // Passive: the speaker, if any, is the agent after "von".
+            return self.agent(cs, end);
         }
         let mut cs = cs;
         if cs < f && self.is(cs, class::CLAUSE) {
             cs += 1;
-            return self.np_right(cs, f);
+            // "wie von der Polizei mitgeteilt"
+            return self
+                .np_right(cs, f)
+                .map(|np| self.with_trailing_apposition(np, f))
+                .or_else(|| self.agent(cs, f));
         }
-        if cs < f && matches!(self.lower(cs), "und" | "aber" | "doch" | "denn" | "sondern") {
+        while cs + 1 < f
+            && (matches!(self.lower(cs), "und" | "aber" | "doch" | "denn" | "sondern")
+                || self.is(cs, class::ADV))
+        {
             cs += 1;
         }
         if cs < f {
-            if let Some(np) = self.np_left(cs, f) {
-                if np.start == cs {
-                    return Some(self.with_apposition(np));
-                }
+            let np = self
+                .np_left(cs, f)
+                .filter(|np| np.start == cs)
+                .or_else(|| self.np_with_pps(cs, f));
+            if let Some(np) = np {
+                return Some(self.with_apposition(np));
             }
         }
-        let after = self.speaker_after(f + 1, end);
-        if after.is_some() || cs != f || f < 2 || !self.punct(f - 1, ",") {
-            return after;
-        }
         // "Martin Lee, der Gründer der Partei, sagte": the subject closes with a comma.
-        let cs2 = self.clause_start(0, f - 1);
-        self.np_left(cs2, f - 1)
-            .filter(|np| np.start == cs2)
-            .map(|np| self.with_apposition(np))
+        let closed = if cs == f && f >= 2 && self.punct(f - 1, ",") {
+            let cs2 = self.clause_start(self.sent_start(f - 1), f - 1);
+            self.np_left(cs2, f - 1)
+                .filter(|np| np.start == cs2)
+                .map(|np| self.with_apposition(np))
+        } else {
+            None
+        };
+        if let Some(np) = &closed {
+            if np.start == 0 || self.sent_of[np.start - 1] != self.sent_of[np.start] {
+                return closed;
+            }
+        }
+        if cs != f {
+            return self.speaker_after(f + 1, end);
+        }
+        self.speaker_after(f + 1, end).or(closed)
+    }
+
+    /// A subject with prepositional attributes that fills `cs..f`
+    /// ("Ein Regierungssprecher in Berlin", "die Delegationsleiterin beim Klimagipfel").
+    fn np_with_pps(&self, cs: usize, f: usize) -> Option<Range<usize>> {
+        let mut np = self.np_right(cs, f)?;
+        for _ in 0..3 {
+            if np.end >= f {
+                break;
+            }
+            if !self.is(np.end, class::PREP) {
+                return None;
+            }
+            let k = np.end + 1;
+            np = cs..self.np_right(k, f)?.end;
+        }
+        (np.end == f).then_some(np)
+    }
+
+    /// The agent of a passive frame: "von X" / "durch X" in the clause.
+    fn agent(&self, cs: usize, end: usize) -> Option<Range<usize>> {
+        let k = (cs..end).find(|&k| matches!(self.lower(k), "von" | "vom" | "durch"))?;
+        let k = if self.lower(k) == "vom" { k } else { k + 1 };
+        self.np_right(k, end).map(|np| np.start.max(k)..np.end)
     }
 
     /// Extends a subject back over a leading noun phrase in apposition
@@ -835,7 +1027,7 @@ impl<'v, 'a> Finder<'v, 'a> {
         if np.start < 2 || !self.punct(np.start - 1, ",") {
             return np;
         }
-        let cs = self.clause_start(0, np.start - 1);
+        let cs = self.clause_start(self.sent_start(np.start - 1), np.start - 1);
         let starts_clause = cs == 0
             || self.sent_of[cs] != self.sent_of[cs - 1]
             || !self.word(cs - 1) && !self.punct(cs - 1, ",");
@@ -858,10 +1050,21 @@ impl<'v, 'a> Finder<'v, 'a> {
                 return None;
             }
             if let Some(np) = self.np_right(j, end) {
-                return Some(np);
+                return Some(self.with_trailing_apposition(np, end));
             }
-            if self.lower(j) == "es" && j + 1 < end && self.is(j + 1, class::PREP) {
+            // "hieß es in dem Bericht", "verlautete aus dem Ministerium": the source.
+            let es = self.lower(j) == "es";
+            if es {
                 j += 1;
+                if j >= end {
+                    return None;
+                }
+            }
+            let source = matches!(self.lower(j), "aus" | "seitens")
+                || es && matches!(self.lower(j), "in" | "im");
+            if source {
+                let k = if self.lower(j) == "im" { j } else { j + 1 };
+                return self.np_right(k, end).map(|np| np.start.max(k)..np.end);
             }
             if self.is(j, class::PREP) {
                 j += 1;
@@ -879,6 +1082,23 @@ impl<'v, 'a> Finder<'v, 'a> {
             return None;
         }
         None
+    }
+
+    /// Extends a speaker over a following apposition that closes the clause
+    /// ("sagte Edmon Chung, Chef von DotAsia." / "so Anna Weber, die Sprecherin der Stadt,").
+    fn with_trailing_apposition(&self, np: Range<usize>, end: usize) -> Range<usize> {
+        if np.end + 2 >= end || !self.punct(np.end, ",") || self.is(np.end + 1, class::PRON) {
+            return np;
+        }
+        match self.np_right(np.end + 1, end) {
+            Some(app)
+                if app.end >= end
+                    || !self.word(app.end) && matches!(self.v.text(app.end), "," | "." | ";") =>
+            {
+                np.start..app.end
+            }
+            _ => np,
+        }
     }
 
     /// "gegenüber X" in the frame.
@@ -925,30 +1145,22 @@ impl<'v, 'a> Finder<'v, 'a> {
             j += 1;
         }
         let head = j;
-        while j < end && self.noun(j) {
-            j += 1;
-        }
+        j = self.nouns(j, end);
         if j == head {
             return None;
         }
         for _ in 0..3 {
-            if j + 1 < end
-                && matches!(
-                    self.lower(j),
-                    "der" | "des" | "einer" | "eines" | "von" | "vom"
-                )
-            {
+            let von = j + 1 < end && matches!(self.lower(j), "von" | "vom");
+            if von || j + 1 < end && self.is(j, class::GEN) {
                 let mut k = j + 1;
-                if matches!(self.lower(j), "von") && self.is(k, class::DET) {
+                if von && self.is(k, class::DET) {
                     k += 1;
                 }
                 while k < end && self.adjective_like(k) {
                     k += 1;
                 }
                 let h = k;
-                while k < end && self.noun(k) {
-                    k += 1;
-                }
+                k = self.nouns(k, end);
                 if k > h {
                     j = k;
                     continue;
@@ -958,9 +1170,53 @@ impl<'v, 'a> Finder<'v, 'a> {
                 j += 3;
                 continue;
             }
+            // Coordinated speakers: "SPD und PDS", "die Kläger sowie ihre Anwälte".
+            if j + 1 < end && matches!(self.lower(j), "und" | "sowie") {
+                let mut k = j + 1;
+                k += usize::from(self.is(k, class::DET));
+                while k < end && self.adjective_like(k) {
+                    k += 1;
+                }
+                let h = k;
+                k = self.nouns(k, end);
+                if k > h {
+                    j = k;
+                    continue;
+                }
+            }
             break;
         }
         Some(i..j)
+    }
+
+    /// The end of a run of nouns and names from `j`, across title abbreviations ("Prof. Dr.").
+    fn nouns(&self, mut j: usize, end: usize) -> usize {
+        let start = j;
+        while j < end && self.noun(j) {
+            j += 1;
+            // "Bayer 04 Leverkusen", "Heike van Laak": numbers and particles inside a name.
+            let inner = j + 1 < end
+                && self.word(j)
+                && (self.is(j, class::NAMEP)
+                    || self.lower(j).starts_with(|c: char| c.is_ascii_digit()))
+                && self.noun(j + 1)
+                && j > start;
+            if inner {
+                j += 1;
+                continue;
+            }
+            let abbr = self.is(j - 1, class::ABBR) || self.initials(j - 1);
+            if j + 1 < end && self.punct(j, ".") && abbr && self.noun(j + 1) {
+                j += 1;
+            }
+        }
+        j
+    }
+
+    /// An initial or initials before a full stop: "C" in "C. Y. Leung", "C.Y" in "C.Y. Leung".
+    fn initials(&self, i: usize) -> bool {
+        let t = self.v.text(i);
+        t.chars().count() <= 3 && t.chars().all(|c| c.is_uppercase() || c == '.')
     }
 
     /// A capitalised word that can head or continue a noun phrase.
@@ -973,7 +1229,19 @@ impl<'v, 'a> Finder<'v, 'a> {
                     .next()
                     .is_some_and(|c| c.is_ascii_digit())
                     && self.lower(i).contains('-'))
-            && !self.is(i, class::DET | class::SUB | class::AUX)
+            && !self.is(
+                i,
+                class::DET
+                    | class::SUB
+                    | class::AUX
+                    | class::ADV
+                    | class::PREP
+                    | class::CLAUSE
+                    | class::NEG
+                    | class::KONJ
+                    | class::TIME
+                    | class::STOP,
+            )
     }
 
     /// The longest noun phrase ending right before `end`, starting no earlier than `from`.
@@ -1190,6 +1458,144 @@ mod tests {
         assert_eq!(s.len(), 2, "{s:?}");
         assert_eq!(s[1].0, "Es gebe keine Verletzten.");
         assert_eq!(s[1].1.as_deref(), Some("Der Sprecher"));
+    }
+
+    #[test]
+    fn konjunktiv_one_reports_speech_without_a_frame() {
+        let (_, ann) = run(
+            "Der Wetterdienst warnte am Morgen vor Sturm. Es werde bis zu zehn Grad kälter. \
+             Das Spiel endete torlos.",
+        );
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].0, "Es werde bis zu zehn Grad kälter.");
+        assert_eq!(s[0].1.as_deref(), Some("Der Wetterdienst"));
+    }
+
+    #[test]
+    fn colon_frame_without_cue_verb() {
+        let (_, ann) =
+            run("Im Fernsehen zeigte sich der Trainer zufrieden: „Wir haben gut gespielt.“");
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].0, "„Wir haben gut gespielt.“");
+        assert_eq!(s[0].1.as_deref(), Some("der Trainer"));
+        assert_eq!(s[0].2, QuoteKind::Direct);
+        let (_, ann) = run("Der Verein hat ein Motto: „gemeinsam gegen die neue Steuer“.");
+        assert!(ann.quotes.is_empty(), "{:?}", spoken(&ann));
+    }
+
+    #[test]
+    fn apposition_before_subject_stays_in_its_sentence() {
+        let (_, ann) = run(
+            "Die Lage blieb ruhig. Anna Weber, die Sprecherin der Stadt, sagte, es gebe keine Verletzten.",
+        );
+        let s = spoken(&ann);
+        assert_eq!(
+            s[0].1.as_deref(),
+            Some("Anna Weber, die Sprecherin der Stadt"),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn subjunctive_sentences_merge_into_one_continuation() {
+        let (_, ann) = run(
+            "Die Polizei teilte mit, zwei Männer seien festgenommen worden. \
+             Sie hätten Waffen bei sich gehabt. Einer habe sich gewehrt. Der Regen hielt an.",
+        );
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(
+            s[1].0,
+            "Sie hätten Waffen bei sich gehabt. Einer habe sich gewehrt."
+        );
+        assert_eq!(s[1].1.as_deref(), Some("Die Polizei"));
+    }
+
+    #[test]
+    fn frames_pointing_back_and_postposed_sources() {
+        let cases = [
+            (
+                "Der Flughafen bleibt bis Montag geschlossen. Das teilte die Betreiberfirma am Abend mit.",
+                "Der Flughafen bleibt bis Montag geschlossen.",
+                "die Betreiberfirma",
+            ),
+            (
+                "Die Mission wird verlängert, das entschied die Raumfahrtbehörde.",
+                "Die Mission wird verlängert",
+                "die Raumfahrtbehörde",
+            ),
+            (
+                "Seiner Meinung nach hätte die Aufsicht früher eingreifen müssen.",
+                "hätte die Aufsicht früher eingreifen müssen",
+                "Seiner Meinung",
+            ),
+        ];
+        for (text, quote, speaker) in cases {
+            let (_, ann) = run(text);
+            let s = spoken(&ann);
+            assert_eq!(s.len(), 1, "{text}: {s:?}");
+            assert_eq!(s[0].0, quote, "{text}");
+            assert_eq!(s[0].1.as_deref(), Some(speaker), "{text}");
+        }
+    }
+
+    #[test]
+    fn speaker_phrases_cover_titles_attributes_and_appositions() {
+        let cases = [
+            (
+                "Prof. Dr. Anna Weber sagte, die Studie sei eindeutig.",
+                "Prof. Dr. Anna Weber",
+            ),
+            (
+                "Ein Regierungssprecher in Berlin sagte, dass die Hilfe eintreffe.",
+                "Ein Regierungssprecher in Berlin",
+            ),
+            (
+                "„Wir bleiben dabei“, sagte Heike van Laak, Sprecherin der Stiftung.",
+                "Heike van Laak, Sprecherin der Stiftung",
+            ),
+            (
+                "So sagte der Vorsitzende, die Partei stehe geschlossen.",
+                "der Vorsitzende",
+            ),
+            (
+                "Nach Angaben seines Anwalts sei der Mann unschuldig.",
+                "Angaben seines Anwalts",
+            ),
+            (
+                "SPD und Grüne forderten, das Gesetz zu ändern.",
+                "SPD und Grüne",
+            ),
+        ];
+        for (text, speaker) in cases {
+            // One sentence, as the segmenter gives it (the fallback split stops at "Prof.").
+            let doc = Document::from_text("t", text);
+            let mut ann = Annotations {
+                sentences: vec![Span::new(0, doc.len_chars())],
+                ..Annotations::default()
+            };
+            QuoteExtractor::new().annotate(&doc, &mut ann);
+            assert_evidence(&doc, &ann);
+            let s = spoken(&ann);
+            assert_eq!(s.len(), 1, "{text}: {s:?}");
+            assert_eq!(s[0].1.as_deref(), Some(speaker), "{text}");
+        }
+    }
+
+    #[test]
+    fn reported_speech_keeps_its_subject_and_particles_of_other_verbs_are_no_cue() {
+        let (_, ann) = run("Die Gewerkschaft forderte höhere Löhne für alle Beschäftigten.");
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(
+            s[0].0,
+            "Die Gewerkschaft forderte höhere Löhne für alle Beschäftigten."
+        );
+        assert_eq!(s[0].1.as_deref(), Some("Die Gewerkschaft"));
+        let (_, ann) = run("Die Band sagte ihre Tournee wegen Krankheit ab.");
+        assert!(ann.quotes.is_empty(), "{:?}", spoken(&ann));
     }
 
     #[test]

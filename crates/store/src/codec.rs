@@ -87,14 +87,16 @@ mod tests {
 
     #[test]
     fn round_trips_spans_and_json() {
-        let mut ann = Annotations::default();
-        ann.tokens = vec![
-            Span::new(0, 4),
-            Span::new(5, 9),
-            Span::new(9, 10),
-            Span::new(300, 1000),
-        ];
-        ann.sentences = vec![Span::new(0, 10), Span::new(3, 4)];
+        let mut ann = Annotations {
+            tokens: vec![
+                Span::new(0, 4),
+                Span::new(5, 9),
+                Span::new(9, 10),
+                Span::new(300, 1000),
+            ],
+            sentences: vec![Span::new(0, 10), Span::new(3, 4)],
+            ..Annotations::default()
+        };
         ann.boilerplate.push(lagebild_core::Boilerplate {
             span: Span::new(11, 20),
             kind: "ad".into(),

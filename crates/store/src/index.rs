@@ -55,6 +55,12 @@ pub struct Filter {
     pub source: Option<String>,
 }
 
+/// Best hits as (score, sequence number), and the snippet generator of the text query.
+pub struct Found {
+    pub hits: Vec<(f32, u64)>,
+    pub snippets: Option<SnippetGenerator>,
+}
+
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
@@ -149,14 +155,14 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// BM25 search: returns (score, sequence number, snippet generator input) for the best hits.
+    /// BM25 search over title and text, narrowed by the filters.
     pub fn search(
         &self,
         text: &str,
         filter: &Filter,
         limit: usize,
         offset: usize,
-    ) -> Result<(Vec<(f32, u64)>, Option<SnippetGenerator>)> {
+    ) -> Result<Found> {
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut text_query = None;
@@ -220,7 +226,7 @@ impl SearchIndex {
             }
             None => None,
         };
-        Ok((hits, snippets))
+        Ok(Found { hits, snippets })
     }
 
     /// Number of documents visible to searches.

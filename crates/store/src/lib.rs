@@ -533,7 +533,10 @@ impl Store {
             source: q.source.clone().filter(|s| !s.trim().is_empty()),
         };
         let limit = if q.limit == 0 { 20 } else { q.limit.min(1000) };
-        let (found, snippets) = self.index.search(&q.text, &filter, limit, q.offset)?;
+        let index::Found {
+            hits: found,
+            snippets,
+        } = self.index.search(&q.text, &filter, limit, q.offset)?;
         self.read(|c| {
             let mut doc_stmt = c.prepare_cached(
                 "SELECT id, title, source, url, published, text FROM documents WHERE seq = ?1",

@@ -344,6 +344,7 @@ pub fn derive(corpus: &Corpus) -> Derived {
     }
     let cluster_docs: HashMap<&str, &ClusterOut> =
         report.clusters.iter().map(|c| (c.id.as_str(), c)).collect();
+    let by_doc = ByDoc::new(&report, &seq_of, &mention_counts, &quotes, &events);
     let mut stories = Vec::with_capacity(report.stories.len());
     for s in &report.stories {
         let clusters: Vec<ClusterOut> = s
@@ -368,13 +369,9 @@ pub fn derive(corpus: &Corpus) -> Derived {
         let view = story_view(
             corpus,
             &report,
-            s.id.clone(),
-            s.title.clone(),
-            clusters,
+            &by_doc,
+            (s.id.clone(), s.title.clone(), clusters),
             &docs,
-            &mention_counts,
-            &quotes,
-            &events,
             &entity_ref,
         );
         let dates: Vec<_> = docs
@@ -431,6 +428,7 @@ pub fn derive(corpus: &Corpus) -> Derived {
         let docs = docs_of.get(e.id.as_str()).cloned().unwrap_or_default();
         let mut co: HashMap<&str, usize> = HashMap::new();
         let mut story_ids: Vec<StoryRef> = Vec::new();
+        let mut story_seen: HashSet<&str> = HashSet::new();
         for &d in &docs {
             for other in mention_counts[d].keys() {
                 if *other != e.id {
@@ -438,7 +436,7 @@ pub fn derive(corpus: &Corpus) -> Derived {
                 }
             }
             for s in &links[d].stories {
-                if !story_ids.contains(s) {
+                if story_seen.insert(s.id.as_str()) {
                     story_ids.push(s.clone());
                 }
             }
@@ -500,59 +498,134 @@ pub fn derive(corpus: &Corpus) -> Derived {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Per-document indexes of the contract lists, so each story view costs only its own
+/// articles, not the whole corpus.
+struct ByDoc<'a> {
+    mention_counts: &'a [BTreeMap<&'a str, usize>],
+    quotes: &'a [Vec<QuoteView>],
+    events: &'a [Vec<TimelineEntry>],
+    /// Roles found in each document, with the entity holding them.
+    roles: Vec<Vec<(&'a str, &'a RoleOut)>>,
+    /// Claims with a stance in each document.
+    claims: Vec<Vec<usize>>,
+    copies: Vec<Vec<usize>>,
+    near_duplicates: Vec<Vec<usize>>,
+    entities: HashMap<&'a str, &'a lagebild_core::output::EntityOut>,
+}
+
+impl<'a> ByDoc<'a> {
+    fn new(
+        report: &'a Report,
+        seq_of: &HashMap<&str, usize>,
+        mention_counts: &'a [BTreeMap<&'a str, usize>],
+        quotes: &'a [Vec<QuoteView>],
+        events: &'a [Vec<TimelineEntry>],
+    ) -> Self {
+        let n = mention_counts.len();
+        let mut by = ByDoc {
+            mention_counts,
+            quotes,
+            events,
+            roles: vec![Vec::new(); n],
+            claims: vec![Vec::new(); n],
+            copies: vec![Vec::new(); n],
+            near_duplicates: vec![Vec::new(); n],
+            entities: report.entities.iter().map(|e| (e.id.as_str(), e)).collect(),
+        };
+        let seq = |id: &str| seq_of.get(id).copied();
+        for e in &report.entities {
+            for r in &e.roles {
+                if let Some(d) = seq(&r.doc) {
+                    by.roles[d].push((e.id.as_str(), r));
+                }
+            }
+        }
+        for (i, c) in report.claims.iter().enumerate() {
+            for s in &c.stances {
+                if let Some(d) = seq(&s.doc) {
+                    if by.claims[d].last() != Some(&i) {
+                        by.claims[d].push(i);
+                    }
+                }
+            }
+        }
+        for (i, g) in report.copies.iter().enumerate() {
+            let docs = std::iter::once(g.original.as_str())
+                .chain(g.derived.iter().map(|d| d.doc.as_str()));
+            for d in docs.filter_map(seq) {
+                if by.copies[d].last() != Some(&i) {
+                    by.copies[d].push(i);
+                }
+            }
+        }
+        for (i, p) in report.near_duplicates.iter().enumerate() {
+            if let Some(d) = seq(&p.a.doc) {
+                by.near_duplicates[d].push(i);
+            }
+        }
+        by
+    }
+}
+
+/// Ids of the items the story's documents point at, each once, in corpus order.
+fn gather(docs: &[usize], lists: &[Vec<usize>]) -> Vec<usize> {
+    let mut v: Vec<usize> = docs
+        .iter()
+        .flat_map(|&d| lists[d].iter().copied())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 fn story_view(
     corpus: &Corpus,
     report: &Report,
-    id: String,
-    title: String,
-    clusters: Vec<ClusterOut>,
+    by: &ByDoc,
+    (id, title, clusters): (String, String, Vec<ClusterOut>),
     docs: &[usize],
-    mention_counts: &[BTreeMap<&str, usize>],
-    quotes: &[Vec<QuoteView>],
-    events: &[Vec<TimelineEntry>],
     entity_ref: &dyn Fn(&str) -> Option<Ref>,
 ) -> StoryView {
     let in_story: HashSet<&str> = docs.iter().map(|&d| corpus.docs[d].doc.id()).collect();
     let mut timeline: Vec<TimelineEntry> = docs
         .iter()
-        .flat_map(|&d| events[d].iter().cloned())
+        .flat_map(|&d| by.events[d].iter().cloned())
         .collect();
     timeline.sort_by_cached_key(|e| timeline_key(&e.date));
 
-    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for &d in docs {
-        for (e, c) in &mention_counts[d] {
+        for (e, c) in &by.mention_counts[d] {
             let entry = counts.entry(e).or_default();
             entry.0 += c;
             entry.1 += 1;
         }
     }
-    let mut actors: Vec<Actor> = report
-        .entities
+    let mut roles: HashMap<&str, Vec<RoleOut>> = HashMap::new();
+    for &d in docs {
+        for (e, r) in &by.roles[d] {
+            roles.entry(e).or_default().push((*r).clone());
+        }
+    }
+    let mut actors: Vec<Actor> = counts
         .iter()
-        .filter_map(|e| {
-            let &(mentions, documents) = counts.get(e.id.as_str())?;
+        .filter_map(|(id, &(mentions, documents))| {
+            let e = by.entities.get(id)?;
             Some(Actor {
                 id: e.id.clone(),
                 name: e.name.clone(),
                 kind: e.kind,
                 mentions,
                 documents,
-                roles: e
-                    .roles
-                    .iter()
-                    .filter(|r| in_story.contains(r.doc.as_str()))
-                    .cloned()
-                    .collect(),
+                roles: roles.remove(id).unwrap_or_default(),
             })
         })
         .collect();
     actors.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.name.cmp(&b.name)));
 
-    let claims = report
-        .claims
-        .iter()
+    let claims = gather(docs, &by.claims)
+        .into_iter()
+        .map(|i| &report.claims[i])
         .filter_map(|c| {
             let stances: Vec<StanceView> = c
                 .stances
@@ -587,19 +660,14 @@ fn story_view(
             }),
         }
     }
-    let copies = report
-        .copies
-        .iter()
-        .filter(|g| {
-            in_story.contains(g.original.as_str())
-                || g.derived.iter().any(|d| in_story.contains(d.doc.as_str()))
-        })
-        .cloned()
+    let copies = gather(docs, &by.copies)
+        .into_iter()
+        .map(|i| report.copies[i].clone())
         .collect();
-    let near_duplicates = report
-        .near_duplicates
-        .iter()
-        .filter(|p| in_story.contains(p.a.doc.as_str()) && in_story.contains(p.b.doc.as_str()))
+    let near_duplicates = gather(docs, &by.near_duplicates)
+        .into_iter()
+        .map(|i| &report.near_duplicates[i])
+        .filter(|p| in_story.contains(p.b.doc.as_str()))
         .take(NEAR_DUPLICATE_CAP)
         .cloned()
         .collect();
@@ -612,7 +680,7 @@ fn story_view(
         actors,
         quotes: docs
             .iter()
-            .flat_map(|&d| quotes[d].iter().cloned())
+            .flat_map(|&d| by.quotes[d].iter().cloned())
             .collect(),
         claims,
         sources,
