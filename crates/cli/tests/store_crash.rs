@@ -7,60 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ARTICLES: usize = 1000;
-/// Words the generated articles are drawn from, so that no two articles are near-duplicates
-/// (which would make the corpus stages' work, not the store, dominate the test).
-const WORDS: &[&str] = &[
-    "Regierung",
-    "Bürger",
-    "Stadt",
-    "Gemeinde",
-    "Schule",
-    "Bahn",
-    "Brücke",
-    "Hafen",
-    "Ernte",
-    "Wetter",
-    "Museum",
-    "Orchester",
-    "Verein",
-    "Klinik",
-    "Gericht",
-    "Polizei",
-    "Feuerwehr",
-    "Haushalt",
-    "Steuer",
-    "Miete",
-    "Strom",
-    "Wasser",
-    "Straße",
-    "Fahrrad",
-    "Bibliothek",
-    "Markt",
-    "Fabrik",
-    "Labor",
-    "Universität",
-    "Zeitung",
-    "beschloss",
-    "prüfte",
-    "eröffnete",
-    "kritisierte",
-    "lobte",
-    "verschob",
-    "plante",
-    "meldete",
-    "forderte",
-    "bestätigte",
-    "neue",
-    "alte",
-    "große",
-    "kleine",
-    "teure",
-    "schnelle",
-    "heute",
-    "gestern",
-    "morgen",
-    "dort",
+const ARTICLES: usize = 400;
+/// Syllables of the generated words: thousands of distinct words, so that no two articles
+/// are near-duplicates (which would make the corpus stages' work dominate the test).
+const SYLLABLES: &[&str] = &[
+    "ba", "ko", "ran", "te", "lu", "mi", "sor", "da", "ven", "gi", "pa", "ru", "nek", "so", "fal",
+    "ti", "mo", "ber", "ka", "zu", "lin", "do", "she", "wa", "ri", "gol", "ne", "pu", "hal", "ex",
 ];
 
 fn lagebild() -> Command {
@@ -77,17 +29,24 @@ fn tempdir(name: &str) -> PathBuf {
 /// Distinct German-looking articles, one JSON object per line.
 fn write_input(path: &Path) {
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut word = || {
+    let mut next = || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        WORDS[(state % WORDS.len() as u64) as usize]
+        state
+    };
+    let mut word = || -> String {
+        let r = next();
+        let n = SYLLABLES.len() as u64;
+        (0..2 + r % 2)
+            .map(|k| SYLLABLES[((r >> (8 * k + 4)) % n) as usize])
+            .collect()
     };
     let mut out = String::new();
     for i in 0..ARTICLES {
         let mut text = format!("Bericht {i}. ");
         for _ in 0..12 {
-            let sentence: Vec<&str> = (0..9).map(|_| word()).collect();
+            let sentence: Vec<String> = (0..9).map(|_| word()).collect();
             text.push_str(&sentence.join(" "));
             text.push_str(". ");
         }

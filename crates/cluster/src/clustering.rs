@@ -205,14 +205,19 @@ impl Weights {
     }
 }
 
-/// Cosine of each channel, given the other side's norms (its vectors may be unnormalised sums).
+fn norms(channels: &[Sparse; CHANNELS]) -> [f32; CHANNELS] {
+    channels.each_ref().map(|v| norm(v))
+}
+
+/// Cosine of each channel, given both sides' norms (a cluster's vectors are unnormalised sums;
+/// an article's norms are computed once for all its candidates).
 fn cosines_with_norms(
-    a: &Profile,
+    (a, a_norms): (&Profile, &[f32; CHANNELS]),
     b: &[Sparse; CHANNELS],
     b_norms: &[f32; CHANNELS],
 ) -> [f32; CHANNELS] {
     std::array::from_fn(|c| {
-        let n = norm(&a.channels[c]) * b_norms[c];
+        let n = a_norms[c] * b_norms[c];
         if n > 0.0 {
             (dot(&a.channels[c], &b[c]) / n).clamp(0.0, 1.0)
         } else {
@@ -223,7 +228,7 @@ fn cosines_with_norms(
 
 /// Cosine of each channel of two profiles.
 pub fn channel_cosines(a: &Profile, b: &Profile) -> [f32; CHANNELS] {
-    cosines_with_norms(a, &b.channels, &b.channels.each_ref().map(|v| norm(v)))
+    cosines_with_norms((a, &norms(&a.channels)), &b.channels, &norms(&b.channels))
 }
 
 /// Similarity 0–1 from the channels' cosines: the weighted mean of their square roots (the
@@ -367,7 +372,7 @@ impl Group {
         }
     }
 
-    fn similarity(&self, w: &Weights, p: &Profile) -> f32 {
+    fn similarity(&self, w: &Weights, p: (&Profile, &[f32; CHANNELS])) -> f32 {
         combine(w, &cosines_with_norms(p, &self.sum, &self.norms))
     }
 
@@ -520,13 +525,21 @@ impl StreamClusterer {
         date: Option<Date>,
         (weights, days): (&Weights, f32),
     ) -> Option<(u32, f32)> {
-        candidates(postings, keys, self.cfg.walk)
-            .into_iter()
-            .map(|g| {
-                let group = &groups[g as usize];
-                (g, group.similarity(weights, p) * group.decay(date, days))
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        let p_norms = norms(&p.channels);
+        let mut best: Option<(u32, f32)> = None;
+        for g in candidates(postings, keys, self.cfg.walk) {
+            let group = &groups[g as usize];
+            let decay = group.decay(date, days);
+            // Similarity is at most 1: a candidate faded below the best cannot win.
+            if best.is_some_and(|(_, s)| decay < s) {
+                continue;
+            }
+            let score = group.similarity(weights, (p, &p_norms)) * decay;
+            if best.is_none_or(|(b, s)| score > s || (score == s && g > b)) {
+                best = Some((g, score));
+            }
+        }
+        best
     }
 
     /// Places the next article (articles should arrive in time order).
@@ -575,7 +588,8 @@ impl StreamClusterer {
         self.stories[story as usize].add(&p, f.date, keep);
         post(&mut self.cluster_postings, &keys, cluster);
         post(&mut self.story_postings, &keys, story);
-        let centrality = self.clusters[cluster as usize].similarity(&self.cfg.weights, &p);
+        let centrality = self.clusters[cluster as usize]
+            .similarity(&self.cfg.weights, (&p, &norms(&p.channels)));
         Placement {
             cluster,
             new_cluster,

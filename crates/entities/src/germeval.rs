@@ -171,34 +171,6 @@ mod tests {
     }
 }
 
-/// TEMP debug: CV predictions as `word gold pred` lines.
-pub fn debug_cv_dump(data: &[Sentence], k: usize) -> String {
-    use std::fmt::Write;
-    let lex = lexicon::get("de");
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); data.len()];
-    for fold in 0..k {
-        let train_set: Vec<Sentence> = data.iter().enumerate().filter(|(i, _)| i % k != fold).map(|(_, s)| s.clone()).collect();
-        let tagger = train(lex, &train_set, TrainConfig::default());
-        let mut scratch = Scratch::default();
-        for (i, s) in data.iter().enumerate().filter(|(i, _)| i % k == fold) {
-            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-            let mut pred = tagger.tag(lex, &words, &mut scratch);
-            let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-            crate::repair::repair_sentence(lex, &words, &lower, &mut pred);
-            preds[i] = pred;
-        }
-    }
-    let name = |l: usize| -> String { if l == 0 { "O".into() } else { format!("{}-{}", if l % 2 == 1 { "B" } else { "I" }, TYPES[(l - 1) / 2]) } };
-    let mut out = String::new();
-    for (s, p) in data.iter().zip(&preds) {
-        for ((w, g), p) in s.words.iter().zip(&s.labels).zip(p) {
-            let _ = writeln!(out, "{w}\t{}\t{}", name(*g), name(*p));
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// TEMP debug: CV F1 (all, PER, ORG, LOC, OTH) for several seeds.
 pub fn debug_cv_seeds(data: &[Sentence], seeds: &[u64]) -> Vec<[f64; 5]> {
     seeds

@@ -523,27 +523,27 @@ fn longest_match(
     if entries.is_none() {
         if let Some(stem) = first.strip_suffix('s') {
             entries = gazetteer.get(stem);
-                genitive_first = true;
-            }
+            genitive_first = true;
         }
-        let mut best: Option<(usize, EntityKind)> = None;
-        for e in entries? {
-            if genitive_first && !e.rest.is_empty() {
-                continue;
-            }
-            let n = e.rest.len();
-            if i + 1 + n > lower.len() {
-                continue;
-            }
-            let ok = e.rest.iter().enumerate().all(|(k, w)| {
-                let t = &lower[i + 1 + k];
-                t == w || (k + 1 == n && t.strip_suffix('s') == Some(w.as_str()))
-            });
-            if ok && best.is_none_or(|(l, _)| n + 1 > l) {
-                best = Some((n + 1, e.kind));
-            }
+    }
+    let mut best: Option<(usize, EntityKind)> = None;
+    for e in entries? {
+        if genitive_first && !e.rest.is_empty() {
+            continue;
         }
-        best
+        let n = e.rest.len();
+        if i + 1 + n > lower.len() {
+            continue;
+        }
+        let ok = e.rest.iter().enumerate().all(|(k, w)| {
+            let t = &lower[i + 1 + k];
+            t == w || (k + 1 == n && t.strip_suffix('s') == Some(w.as_str()))
+        });
+        if ok && best.is_none_or(|(l, _)| n + 1 > l) {
+            best = Some((n + 1, e.kind));
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -571,7 +571,7 @@ mod tests {
         assert_eq!(lex.word_stat("xqzzyv"), WordStat::default());
         assert!(lex.is_given_name("maria") && lex.is_surname("schröder"));
         assert!(!lex.is_surname("haus"));
-        let toks: Vec<String> = ["in", "mailand", "und", "rio", "de", "janeiro"]
+        let toks: Vec<String> = ["in", "mailand", "sagte", "rio", "de", "janeiro"]
             .map(String::from)
             .to_vec();
         assert_eq!(lex.geo_match(&toks, 1), Some(1));
@@ -582,10 +582,10 @@ mod tests {
     #[test]
     fn place_derivatives_and_variants() {
         let lex = get("de");
-        for w in ["hamburger", "nürnbergern", "preußische", "ägyptischen"] {
+        for w in ["hamburger", "nürnbergern", "kölner", "ägyptischen"] {
             assert!(lex.is_place_derivative(w), "{w}");
         }
-        assert!(!lex.is_place_derivative("politischen"));
+        assert!(!lex.is_place_derivative("technischen"));
         for w in ["ostdeutschland", "nordafrikas", "griechenlandes"] {
             assert!(lex.is_place_variant(w), "{w}");
         }

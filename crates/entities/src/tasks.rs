@@ -10,7 +10,7 @@ use std::time::Instant;
 
 /// CI floor for `ner-cv --limit 150`, a little below the measured figure.
 #[cfg(test)]
-const FLOOR_CV_150: f64 = 0.25;
+const FLOOR_CV_150: f64 = 0.37;
 
 const ANCHOR_NER: &str =
     "goal ≥ 0.80 F1 (GermEval 2014 winner 0.791 on test; Flair 0.849, gbert-large 0.882)";
@@ -87,8 +87,10 @@ fn run_ner_cv(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         &format!(
             "{} sentences, 10 folds, counts pooled over folds ({:.1} s). Below the 0.80 goal: the \
              published systems train on the 24,000-sentence train split (not obtainable here) and \
-             use large pretrained representations; this is a linear tagger trained on ~2,000 \
-             sentences per fold with gazetteers and a noun lexicon as its only outside knowledge.",
+             use large pretrained representations; this is a linear tagger (an ensemble of three \
+             averaged perceptrons summed into one model) trained on ~2,000 sentences per fold; its \
+             outside knowledge is word lists: curated gazetteers, a noun lexicon, wordfreq \
+             frequencies with word classes, Faker name lists and GeoNames places.",
             sentences.len(),
             started.elapsed().as_secs_f64()
         ),

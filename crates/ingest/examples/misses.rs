@@ -12,8 +12,20 @@ fn main() {
         let html = lagebild_ingest::decode::decode_html(&raw, None);
         let e = lagebild_ingest::extract(&html.text, None);
         std::fs::write(out_dir.join(format!("{file}.txt")), &e.text).unwrap();
-        let miss: Vec<&str> = item["with"].as_array().unwrap().iter().filter_map(|s| s.as_str()).filter(|s| !e.text.contains(s)).collect();
-        let fp: Vec<&str> = item["without"].as_array().unwrap().iter().filter_map(|s| s.as_str()).filter(|s| e.text.contains(s)).collect();
+        let miss: Vec<&str> = item["with"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s.as_str())
+            .filter(|s| !e.text.contains(s))
+            .collect();
+        let fp: Vec<&str> = item["without"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s.as_str())
+            .filter(|s| e.text.contains(s))
+            .collect();
         if !miss.is_empty() || !fp.is_empty() {
             rows.push(serde_json::json!({"file": file, "miss": miss, "fp": fp, "nwith": item["with"].as_array().unwrap().len(), "len": e.text.chars().count()}));
         }

@@ -110,9 +110,30 @@ pub fn decode_html(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
     }
 }
 
+/// Most bytes handed to the charset detector.
+const DETECT_BYTES: usize = 16 << 10;
+
+/// The detector's guess from the lines that hold non-ASCII bytes (the evidence; markup and
+/// scripts are ASCII and only cost time), at most [`DETECT_BYTES`] of them.
 fn guess(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new();
-    det.feed(&bytes[..bytes.len().min(1 << 20)], true);
+    let mut fed = 0;
+    for line in bytes.split(|&c| c == b'\n') {
+        if fed >= DETECT_BYTES {
+            break;
+        }
+        if line.is_ascii() {
+            continue;
+        }
+        // A long line (minified HTML) is fed from its first non-ASCII byte on.
+        let from = line.iter().position(|c| !c.is_ascii()).unwrap_or(0);
+        let from = from.saturating_sub(256).min(line.len());
+        let part = &line[from..line.len().min(from + DETECT_BYTES - fed)];
+        det.feed(part, false);
+        det.feed(b"\n", false);
+        fed += part.len() + 1;
+    }
+    det.feed(b"", true);
     det.guess(tld, false)
 }
 
@@ -219,9 +240,14 @@ mod tests {
 
     #[test]
     fn mixed_utf8_page_keeps_its_utf8_and_repairs_stray_bytes() {
-        let html = b"<meta charset=utf-8><p>Gr\xc3\xbc\xc3\x9fe aus M\xc3\xbcnchen, alt: M\xfcnchen</p>";
+        let html =
+            b"<meta charset=utf-8><p>Gr\xc3\xbc\xc3\x9fe aus M\xc3\xbcnchen, alt: M\xfcnchen</p>";
         let d = decode_html(html, None);
-        assert!(d.text.contains("Grüße aus München, alt: München"), "{}", d.text);
+        assert!(
+            d.text.contains("Grüße aus München, alt: München"),
+            "{}",
+            d.text
+        );
         assert!(d.warning.unwrap().contains("windows-1252"));
         // A Latin-1 page with one accidental UTF-8-looking pair stays Latin-1.
         let html = b"<meta charset=iso-8859-1><p>Gr\xfc\xdfe aus M\xfcnchen \xc2\xa9</p>";

@@ -150,12 +150,17 @@ fn run_extract(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
             pages.len() as f64 / peer_seconds.max(1e-9)
         ));
         table.push_str(&format!(
-            "\nGoals: F1 >= 0.93 ({}: {:+.3}), >= 20x trafilatura's speed at equal or better F1 ({:.1}x). \
-             Speed is bounded by html5ever's tree building (most of the time per page); F1 is held back by recall \
-             on pages whose text is spread over many small containers or sits in elements with boilerplate-like class names.\n",
+            "\nGoals: F1 >= 0.93 ({}: {:+.3}), >= 20x trafilatura's speed at equal or better F1 ({:.1}x, {}). \
+             About half of the time is html5ever's tokenizer, after scripts, styles, comments, unused \
+             attributes and whitespace runs are cut from the page in one linear pass.\n",
             if counts.f1() >= 0.93 { "met" } else { "missed" },
             counts.f1() - 0.93,
-            peer_seconds / seconds.max(1e-9)
+            peer_seconds / seconds.max(1e-9),
+            if peer_seconds / seconds.max(1e-9) >= 20.0 && counts.f1() >= pc.f1() {
+                "met"
+            } else {
+                "missed"
+            },
         ));
         report.figure("peer_f1", pc.f1());
         report.figure("peer_seconds", peer_seconds);
@@ -338,8 +343,8 @@ mod tests {
         let r = run_extract(&dir, &opts).unwrap();
         let f1 = r.get("f1").unwrap();
         assert!(
-            f1 >= 0.85,
-            "F1 {f1} below the floor (0.883 measured on these 60 pages)"
+            f1 >= 0.89,
+            "F1 {f1} below the floor (0.909 measured on these 60 pages)"
         );
     }
 }

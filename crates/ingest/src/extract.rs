@@ -1,18 +1,28 @@
 //! Main-content extraction from HTML over html5ever (via `scraper`), plus title, author, date.
 //!
-//! The page is linearised into text blocks (paragraphs, headings, list items, cells, and text
-//! directly inside containers), skipping non-content elements and subtrees whose class, id or
-//! role names boilerplate (comments, sharing, navigation…; token lists in
-//! `lang/*/ingest-boilerplate-tokens.txt`). Blocks score by their non-link text; the score goes
-//! to the enclosing container and, halved, its parent. The best container and its strong
-//! siblings form the main content; link-heavy blocks inside it are dropped. If that leaves
-//! almost nothing (a page whose body carries a boilerplate class), extraction reruns without
-//! the class rules.
+//! 1. [`prepare`]: one linear pass cuts what never becomes text before the parser sees it
+//!    (scripts, styles, SVG, comments, menus, sidebars, footers, unused attributes, whitespace
+//!    runs); that halves the parser's work.
+//! 2. The page is linearised into text blocks (paragraphs, headings, list items, cells, text
+//!    directly inside containers), skipping non-content elements and remembering each block
+//!    element's class/id verdict (token lists in `lang/*/ingest-*-tokens.txt`).
+//! 3. Subtrees named as boilerplate (comments, sharing, sidebar…) drop out, unless most of
+//!    their text sits in descendants named as content (a `sidebar-wrapper` around the
+//!    `entry-content`).
+//! 4. Blocks score by their non-link text; the score goes to the enclosing container, its
+//!    parent and grandparent. The best container and its strong siblings are the core; it
+//!    then grows through wrappers to the ancestor that adds the most good text (an article
+//!    split into sections), from which only clean paragraphs and their headings are taken.
+//! 5. Link-heavy blocks, furniture lines ("Artikel teilen", photo credits; patterns in
+//!    `lang/*/ingest-boilerplate-lines.txt`) and headings that head nothing are dropped. If
+//!    that leaves almost nothing, selection reruns without the class rules.
 
 use crate::dates::{date_in_url, parse_date};
 use ego_tree::NodeRef;
 use jiff::civil::Date;
 use scraper::{Html, Node};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// What extraction finds in a page.
@@ -34,7 +44,7 @@ pub struct Extracted {
 /// Extracts the main content and metadata of an HTML page. `page_url` (where the page came
 /// from) helps find a date in the URL when the page states none.
 pub fn extract(html: &str, page_url: Option<&str>) -> Extracted {
-    let doc = Html::parse_document(&bound_nesting(html));
+    let doc = Html::parse_document(&prepare(html));
     let mut meta = MetaScan::default();
     let page = Linearizer::new(true, &mut meta).run(doc.tree.root());
     let mut text = select(&page, true);
@@ -92,82 +102,351 @@ const NESTING_TAGS: &[&str] = &[
     "small",
 ];
 
-/// The HTML with container tags nested deeper than [`MAX_NESTING`] removed (their text stays).
-/// A linear scan; the page is copied only when it is that deep.
-fn bound_nesting(html: &str) -> std::borrow::Cow<'_, str> {
+/// Elements whose whole content never reaches the text, cut out before parsing: about half of
+/// a typical page's bytes are inline scripts, styles and SVG, and the tokenizer would walk
+/// them char by char. JSON-LD scripts stay (they carry the metadata). Raw-text elements are
+/// among them, so no `<` inside them is taken for a tag.
+const STRIP: &[&str] = &[
+    "script", "style", "svg", "noscript", "template", "math", "textarea", "iframe", "xmp",
+    "noembed", "noframes",
+];
+
+/// Attributes extraction reads; the rest (`href`s, `srcset`s, `data-*`, inline styles) are
+/// dropped before parsing, which spares the tokenizer about a fifth of the remaining bytes.
+const ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "role",
+    "hidden",
+    "aria-hidden",
+    "itemprop",
+    "content",
+    "property",
+    "name",
+    "datetime",
+    "type",
+    "lang",
+    "rel",
+];
+
+/// The HTML as handed to the parser: comments and [`STRIP`] elements cut out, attributes
+/// reduced to [`ATTRIBUTES`] (plus `href` of `<link>`, and `style` when it hides the
+/// element), container tags nested deeper than [`MAX_NESTING`] removed (their text stays).
+/// One linear scan. Every cut starts at `<` and ends after `>` or at the end, so the output
+/// stays valid UTF-8.
+fn prepare(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
-    // (start, end) byte ranges of tags to drop, filled only in the rewriting pass.
-    let scan = |drop: Option<&mut Vec<(usize, usize)>>| -> usize {
-        let mut drop = drop;
-        let (mut depth, mut max, mut suppressed) = (0usize, 0usize, 0usize);
-        let mut i = 0;
-        while let Some(p) = memchr::memchr(b'<', &b[i..]) {
-            let start = i + p;
-            let Some(q) = memchr::memchr(b'>', &b[start..]) else {
-                break;
+    if memchr::memchr(b'<', b).is_none() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() / 2);
+    let (mut depth, mut suppressed, mut pre) = (0usize, 0usize, 0usize);
+    let mut attributes = Vec::new();
+    let mut unbalanced: Vec<&str> = Vec::new();
+    // `html[copied..]` is not yet handled.
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        let start = i + p;
+        push_text(&mut out, &html[copied..start], pre > 0);
+        copied = start;
+        i = start + 1;
+        if b[start..].starts_with(b"<!--") {
+            let end = memchr::memmem::find(&b[start + 4..], b"-->")
+                .map_or(b.len(), |q| start + 4 + q + 3);
+            (copied, i) = (end, end);
+            continue;
+        }
+        let closing = b.get(i) == Some(&b'/');
+        let name_start = i + closing as usize;
+        if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            // `<!DOCTYPE …>`, `<?xml …>`, `</ >` or a lone `<` in text: left to the parser.
+            continue;
+        }
+        let name_end = b[name_start..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |q| name_start + q);
+        let name = &html[name_start..name_end];
+        let Some(tag) = scan_tag(b, name_end, &mut attributes) else {
+            break;
+        };
+        let end = tag.end;
+        (copied, i) = (end, end);
+        let mut buf = [0u8; MAX_NAME];
+        let lname = lowercase(name, &mut buf).unwrap_or("");
+        let nesting = NESTING_TAGS.contains(&lname);
+        if matches!(lname, "pre" | "listing") && !tag.self_closing {
+            pre = if closing {
+                pre.saturating_sub(1)
+            } else {
+                pre + 1
             };
-            let end = start + q + 1;
-            i = end;
-            let inner = &b[start + 1..end - 1];
-            let (closing, body) = match inner.first() {
-                Some(b'/') => (true, &inner[1..]),
-                Some(c) if c.is_ascii_alphabetic() => (false, inner),
-                _ => continue,
-            };
-            let name_len = body
-                .iter()
-                .position(|c| !c.is_ascii_alphanumeric())
-                .unwrap_or(body.len());
-            let name = &body[..name_len];
-            if !NESTING_TAGS
-                .iter()
-                .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
-            {
+        }
+        if closing {
+            if nesting && suppressed > 0 {
+                suppressed -= 1;
                 continue;
             }
-            if closing {
-                if suppressed > 0 {
-                    suppressed -= 1;
-                    if let Some(d) = drop.as_deref_mut() {
-                        d.push((start, end));
-                    }
-                } else {
-                    depth = depth.saturating_sub(1);
+            if nesting {
+                depth = depth.saturating_sub(1);
+            }
+            out.push_str("</");
+            out.push_str(name);
+            out.push('>');
+            continue;
+        }
+        if CUT.contains(&lname) && !tag.self_closing && !unbalanced.contains(&lname) {
+            match find_balanced_close(b, end, lname.as_bytes()) {
+                Some(close) => {
+                    (copied, i) = (close, close);
+                    continue;
                 }
-            } else if !inner.ends_with(b"/") {
-                if depth >= MAX_NESTING {
-                    suppressed += 1;
-                    max = max.max(depth + suppressed);
-                    if let Some(d) = drop.as_deref_mut() {
-                        d.push((start, end));
-                    }
-                } else {
-                    depth += 1;
-                    max = max.max(depth);
-                }
+                // Left to the parser, and not searched again: that keeps the scan linear.
+                None => unbalanced.push(CUT.iter().find(|t| **t == lname).copied().unwrap_or("")),
             }
         }
-        max
+        if lname == "link" && !is_canonical(html, &attributes) {
+            continue;
+        }
+        if STRIP.contains(&lname) {
+            let close = find_close(b, end, lname.as_bytes());
+            let json_ld =
+                lname == "script" && memchr::memmem::find(&b[start..end], b"ld+json").is_some();
+            if json_ld {
+                out.push_str(&html[start..close]);
+            }
+            (copied, i) = (close, close);
+            continue;
+        }
+        if nesting && !tag.self_closing {
+            if depth >= MAX_NESTING {
+                suppressed += 1;
+                continue;
+            }
+            depth += 1;
+        }
+        out.push('<');
+        out.push_str(name);
+        let link = lname == "link";
+        for a in &attributes {
+            let mut buf = [0u8; MAX_NAME];
+            let attr = lowercase(&html[a.name.0..a.name.1], &mut buf).unwrap_or("");
+            let wanted = ATTRIBUTES.contains(&attr)
+                || (link && attr == "href")
+                || (attr == "style" && hides(&html[a.value.0..a.value.1]));
+            if wanted {
+                out.push(' ');
+                out.push_str(&html[a.name.0..a.end]);
+            }
+        }
+        if tag.self_closing {
+            out.push('/');
+        }
+        out.push('>');
+        if lname == "title" {
+            // Raw text up to `</title>`: a `<` in a title is text.
+            let close = find_close(b, end, b"title");
+            out.push_str(&html[end..close]);
+            (copied, i) = (close, close);
+        }
+    }
+    push_text(&mut out, &html[copied..], pre > 0);
+    Cow::Owned(out)
+}
+
+/// Appends text between tags, each run of ASCII whitespace as one character (a newline if
+/// the run has one) unless inside `<pre>`: indentation is a sixth of a page's bytes, and
+/// HTML renders such a run as one space anyway.
+fn push_text(out: &mut String, text: &str, pre: bool) {
+    if pre {
+        out.push_str(text);
+        return;
+    }
+    let b = text.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let run = i;
+        let mut newline = false;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            newline |= b[i] == b'\n';
+            i += 1;
+        }
+        if i - run > 1 {
+            // Runs are ASCII: slicing at their ends keeps char boundaries.
+            out.push_str(&text[from..run]);
+            out.push(if newline { '\n' } else { ' ' });
+            from = i;
+        }
+    }
+    out.push_str(&text[from..]);
+}
+
+/// One attribute of a tag: byte ranges of its name and (unquoted) value, and the end of its
+/// `name="value"` text.
+#[derive(Clone, Copy)]
+struct Attribute {
+    name: (usize, usize),
+    value: (usize, usize),
+    end: usize,
+}
+
+/// A start or end tag as [`scan_tag`] reads it (its attributes go to a reused buffer).
+struct Tag {
+    self_closing: bool,
+    /// Just after the closing `>`.
+    end: usize,
+}
+
+/// Reads the attributes of a tag whose name ends at `from` into `attributes`, as the HTML
+/// tokenizer does (quoted values may hold `>`); `None` when the input ends inside the tag.
+fn scan_tag(b: &[u8], from: usize, attributes: &mut Vec<Attribute>) -> Option<Tag> {
+    attributes.clear();
+    let mut tag = Tag {
+        self_closing: false,
+        end: 0,
     };
-    if scan(None) <= MAX_NESTING {
-        return std::borrow::Cow::Borrowed(html);
+    let mut i = from;
+    loop {
+        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        match *b.get(i)? {
+            b'>' => {
+                tag.end = i + 1;
+                return Some(tag);
+            }
+            b'/' => {
+                tag.self_closing = b.get(i + 1) == Some(&b'>');
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let name_start = i;
+        i += 1;
+        while b
+            .get(i)
+            .is_some_and(|&c| !c.is_ascii_whitespace() && !matches!(c, b'/' | b'>' | b'='))
+        {
+            i += 1;
+        }
+        let mut attribute = Attribute {
+            name: (name_start, i),
+            value: (i, i),
+            end: i,
+        };
+        let mut j = i;
+        while b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+            j += 1;
+        }
+        if b.get(j) == Some(&b'=') {
+            j += 1;
+            while b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+                j += 1;
+            }
+            match *b.get(j)? {
+                q @ (b'"' | b'\'') => {
+                    let close = j + 1 + memchr::memchr(q, &b[j + 1..])?;
+                    attribute.value = (j + 1, close);
+                    j = close + 1;
+                }
+                _ => {
+                    let start = j;
+                    while b
+                        .get(j)
+                        .is_some_and(|&c| !c.is_ascii_whitespace() && c != b'>')
+                    {
+                        j += 1;
+                    }
+                    attribute.value = (start, j);
+                }
+            }
+            attribute.end = j;
+            i = j;
+        }
+        attributes.push(attribute);
     }
-    let mut drop = Vec::new();
-    scan(Some(&mut drop));
-    let mut out = String::with_capacity(html.len());
-    let mut last = 0;
-    for (start, end) in drop {
-        out.push_str(&html[last..start]);
-        last = end;
+}
+
+/// Whether an inline style hides the element.
+fn hides(style: &str) -> bool {
+    let s = style.to_ascii_lowercase().replace(' ', "");
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// Elements extraction skips whole (see [`SKIP`]), cut before parsing when their end tag is
+/// there: menus, sidebars and footers are a quarter of what remains of a page.
+const CUT: &[&str] = &[
+    "nav", "aside", "footer", "menu", "select", "button", "dialog",
+];
+
+/// The end (after `>`) of the end tag that closes the `name` element opened just before
+/// `from`, counting nested ones; `None` when it is never closed.
+fn find_balanced_close(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut i = from;
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + p + 1;
+        i = at;
+        let closing = b.get(at) == Some(&b'/');
+        let n0 = at + closing as usize;
+        let n1 = n0 + name.len();
+        if b.len() < n1
+            || !b[n0..n1].eq_ignore_ascii_case(name)
+            || !b
+                .get(n1)
+                .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'>' | b'/'))
+        {
+            continue;
+        }
+        if !closing {
+            depth += 1;
+            continue;
+        }
+        depth -= 1;
+        if depth == 0 {
+            return Some(memchr::memchr(b'>', &b[n1..]).map_or(b.len(), |q| n1 + q + 1));
+        }
     }
-    out.push_str(&html[last..]);
-    std::borrow::Cow::Owned(out)
+    None
+}
+
+/// Whether a `<link>` is the canonical URL (the only link extraction reads).
+fn is_canonical(html: &str, attributes: &[Attribute]) -> bool {
+    attributes.iter().any(|a| {
+        html[a.name.0..a.name.1].eq_ignore_ascii_case("rel")
+            && html[a.value.0..a.value.1].eq_ignore_ascii_case("canonical")
+    })
+}
+
+/// The end (after `>`) of the closing tag `</name …>` at or after `from`, or the end of the
+/// input when it is missing (as the parser would read it).
+fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut i = from;
+    while let Some(p) = memchr::memmem::find(&b[i..], b"</") {
+        let at = i + p + 2;
+        let after = at + name.len();
+        if b.len() >= after
+            && b[at..after].eq_ignore_ascii_case(name)
+            && b.get(after).is_none_or(|c| !c.is_ascii_alphanumeric())
+        {
+            return memchr::memchr(b'>', &b[after..]).map_or(b.len(), |q| after + q + 1);
+        }
+        i = at;
+    }
+    b.len()
 }
 
 /// Plain text of an HTML fragment (feed item content): every block on its own line, no
 /// content selection.
 pub fn fragment_text(html: &str) -> String {
-    let doc = Html::parse_fragment(&bound_nesting(html));
+    let doc = Html::parse_fragment(&prepare(html));
     let mut ignore = MetaScan::default();
     let page = Linearizer::new(false, &mut ignore).run(doc.tree.root());
     page.blocks
@@ -267,10 +546,11 @@ const UNIT: &[&str] = &[
 
 /// Class/id/role tokens marking boilerplate subtrees, from every language's data file.
 struct Tokens {
-    exact: Vec<String>,
-    prefix: Vec<String>,
+    /// Words (`true`: prefixes) by their first byte: a class word is compared with the few
+    /// tokens that start like it.
+    words: Vec<Vec<(String, bool)>>,
     /// Whole class entries (`widget-area`).
-    entries: Vec<String>,
+    entries: HashSet<String>,
 }
 
 fn tokens() -> &'static Tokens {
@@ -290,10 +570,19 @@ fn furniture() -> &'static regex::RegexSet {
         let patterns: Vec<String> = lagebild_core::lang::available()
             .filter_map(lagebild_core::lang::get)
             .flat_map(|l| l.lines("ingest-boilerplate-lines.txt"))
-            .map(|p| format!("(?i){p}"))
+            // ASCII word boundaries: a Unicode `\b` makes the regex engine fall back to its
+            // slowest matcher on non-ASCII text.
+            .map(|p| format!("(?i){}", p.replace(r"\b", r"(?-u:\b)")))
             .collect();
         regex::RegexSet::new(&patterns).expect("valid patterns in ingest-boilerplate-lines.txt")
     })
+}
+
+/// A short line that is page furniture by its wording.
+fn is_furniture(line: &str) -> bool {
+    line.len() < FURNITURE_MAX * 4
+        && line.chars().count() < FURNITURE_MAX
+        && furniture().is_match(line)
 }
 
 /// How many blocks before the main content a headline is looked for.
@@ -305,9 +594,8 @@ const FURNITURE_MAX: usize = 120;
 fn load_tokens(file: &str) -> Tokens {
     {
         let mut t = Tokens {
-            exact: Vec::new(),
-            prefix: Vec::new(),
-            entries: Vec::new(),
+            words: vec![Vec::new(); 256],
+            entries: HashSet::new(),
         };
         for code in lagebild_core::lang::available() {
             let Some(lang) = lagebild_core::lang::get(code) else {
@@ -316,11 +604,15 @@ fn load_tokens(file: &str) -> Tokens {
             for line in lang.lines(file) {
                 let line = line.to_ascii_lowercase();
                 if let Some(entry) = line.strip_prefix('=') {
-                    t.entries.push(entry.to_string());
-                } else if let Some(p) = line.strip_suffix('*') {
-                    t.prefix.push(p.to_string());
-                } else {
-                    t.exact.push(line);
+                    t.entries.insert(entry.to_string());
+                    continue;
+                }
+                let (word, prefix) = match line.strip_suffix('*') {
+                    Some(p) => (p.to_string(), true),
+                    None => (line, false),
+                };
+                if let Some(&first) = word.as_bytes().first() {
+                    t.words[first as usize].push((word, prefix));
                 }
             }
         }
@@ -329,13 +621,33 @@ fn load_tokens(file: &str) -> Tokens {
 }
 
 impl Tokens {
-    /// Whether one word of a class/id (lowercase-insensitive) is in the list.
+    /// Whether one word of a class/id is in the list (`word` in lowercase).
     fn matches(&self, word: &str) -> bool {
-        self.exact.iter().any(|e| e.eq_ignore_ascii_case(word))
-            || self.prefix.iter().any(|p| {
-                word.len() >= p.len() && word.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-            })
+        let Some(&first) = word.as_bytes().first() else {
+            return false;
+        };
+        self.words[first as usize].iter().any(|(t, prefix)| {
+            if *prefix {
+                word.starts_with(t.as_str())
+            } else {
+                word == t
+            }
+        })
     }
+}
+
+/// Longest class word or entry compared with the token lists; longer ones are generated
+/// names.
+const MAX_NAME: usize = 64;
+
+/// `s` in ASCII lowercase, in `buf`; `None` when longer than [`MAX_NAME`].
+fn lowercase<'b>(s: &str, buf: &'b mut [u8; MAX_NAME]) -> Option<&'b str> {
+    let out = buf.get_mut(..s.len())?;
+    for (d, c) in out.iter_mut().zip(s.bytes()) {
+        *d = c.to_ascii_lowercase();
+    }
+    // ASCII lowercasing keeps UTF-8 valid.
+    std::str::from_utf8(out).ok()
 }
 
 /// What an element's class and id say about it.
@@ -348,16 +660,28 @@ struct Names {
     content: bool,
 }
 
-/// Classifies the class entries and id of an element; each entry is split into words at `-`
+impl std::ops::BitOr for Names {
+    type Output = Names;
+    fn bitor(self, o: Names) -> Names {
+        Names {
+            boilerplate: self.boilerplate || o.boilerplate,
+            content: self.content || o.content,
+        }
+    }
+}
+
+/// Classifies the entries of a class or id value; each entry is split into words at `-`
 /// and `_`.
-fn names(class: Option<&str>, id: Option<&str>) -> Names {
+fn names(value: &str) -> Names {
     let (bp, ct) = (tokens(), content_tokens());
     let mut n = Names::default();
-    for entry in class.into_iter().chain(id).flat_map(str::split_whitespace) {
+    let mut buf = [0u8; MAX_NAME];
+    for entry in value.split_whitespace() {
+        let Some(entry) = lowercase(entry, &mut buf) else {
+            continue;
+        };
         let words = || entry.split(['-', '_']).filter(|w| !w.is_empty());
-        if bp.entries.iter().any(|e| e.eq_ignore_ascii_case(entry))
-            || words().any(|w| bp.matches(w))
-        {
+        if bp.entries.contains(entry) || words().any(|w| bp.matches(w)) {
             n.boilerplate = true;
         } else if words().any(|w| ct.matches(w)) {
             n.content = true;
@@ -385,27 +709,76 @@ struct Block {
 }
 
 /// A block element: its parent block element and whether it is a paragraph-like unit.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Container {
     parent: u32,
     unit: bool,
-    /// Prior of the element as a content holder, from its tag and class/id/itemprop.
+    /// Prior of the element as a content holder from its tag.
     weight: f64,
+    /// Prior from its class/id/itemprop.
+    name_weight: f64,
     names: Names,
     /// Hash of the class attribute, to find siblings styled like the main content.
     class: u64,
-    desc: String, // DEBUG
     /// A top-level heading: the article's title when it stands just before the content.
     h1: bool,
     /// Any heading, `<h1>` to `<h6>`.
     heading: bool,
 }
 
-fn class_key(el: &scraper::node::Element) -> u64 {
+fn class_key(class: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    el.attr("class").unwrap_or("").hash(&mut h);
+    class.hash(&mut h);
     h.finish()
+}
+
+/// The attributes extraction reads, gathered in one pass over an element's attributes
+/// (looking each up by name would intern the name every time).
+#[derive(Default)]
+struct Attrs<'a> {
+    class: Option<&'a str>,
+    id: Option<&'a str>,
+    role: Option<&'a str>,
+    style: Option<&'a str>,
+    hidden: bool,
+    aria_hidden: Option<&'a str>,
+    itemprop: Option<&'a str>,
+    content: Option<&'a str>,
+    property: Option<&'a str>,
+    name: Option<&'a str>,
+    datetime: Option<&'a str>,
+    kind: Option<&'a str>,
+    lang: Option<&'a str>,
+    rel: Option<&'a str>,
+    href: Option<&'a str>,
+}
+
+impl<'a> Attrs<'a> {
+    fn of(el: &'a scraper::node::Element) -> Self {
+        let mut a = Attrs::default();
+        for (name, value) in el.attrs() {
+            match name {
+                "class" => a.class = Some(value),
+                "id" => a.id = Some(value),
+                "role" => a.role = Some(value),
+                "style" => a.style = Some(value),
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.aria_hidden = Some(value),
+                "itemprop" => a.itemprop = Some(value),
+                "content" => a.content = Some(value),
+                "property" => a.property = Some(value),
+                "name" => a.name = Some(value),
+                "datetime" => a.datetime = Some(value),
+                "type" => a.kind = Some(value),
+                "lang" => a.lang = Some(value),
+                "rel" => a.rel = Some(value),
+                "href" => a.href = Some(value),
+                _ => {}
+            }
+        }
+        a
+    }
 }
 
 /// Tag prior of a container (after readability): article-ish tags a little up, lists and
@@ -422,9 +795,9 @@ fn tag_weight(name: &str) -> f64 {
 
 /// Name prior of a container (after readability): content-like names +25, boilerplate-like
 /// names -25 (when kept at all), `itemprop=articleBody` +50.
-fn name_weight(names: Names, el: &scraper::node::Element) -> f64 {
-    if el
-        .attr("itemprop")
+fn name_weight(names: Names, attrs: &Attrs) -> f64 {
+    if attrs
+        .itemprop
         .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
     {
         return 50.0;
@@ -450,14 +823,14 @@ struct MetaScan {
 }
 
 impl MetaScan {
-    fn meta_tag(&mut self, el: &scraper::node::Element) {
-        let key = el
-            .attr("property")
-            .or_else(|| el.attr("name"))
-            .or_else(|| el.attr("itemprop"))
+    fn meta_tag(&mut self, a: &Attrs) {
+        let key = a
+            .property
+            .or(a.name)
+            .or(a.itemprop)
             .unwrap_or("")
             .to_ascii_lowercase();
-        let Some(content) = el.attr("content").or_else(|| el.attr("datetime")) else {
+        let Some(content) = a.content.or(a.datetime) else {
             return;
         };
         let content = content.trim();
@@ -583,11 +956,11 @@ impl<'m> Linearizer<'m> {
                 parent: 0,
                 unit: false,
                 weight: 0.0,
+                name_weight: 0.0,
                 names: Names::default(),
                 class: 0,
                 h1: false,
                 heading: false,
-                desc: String::new(), // DEBUG
             }],
             current: String::new(),
             current_links: 0,
@@ -599,6 +972,8 @@ impl<'m> Linearizer<'m> {
 
     fn run(mut self, root: NodeRef<'_, Node>) -> Page {
         let mut stack = vec![Step::Open(root)];
+        // Class values repeat across a page (every teaser, every paragraph): judged once.
+        let mut classes: HashMap<&str, (Names, u64)> = HashMap::new();
         while let Some(step) = stack.pop() {
             match step {
                 Step::Close { block, link, pre } => {
@@ -617,8 +992,9 @@ impl<'m> Linearizer<'m> {
                     Node::Text(t) => self.text(t),
                     Node::Element(el) => {
                         let name = el.name();
+                        let attrs = Attrs::of(el);
                         if name == "meta" {
-                            self.meta.meta_tag(el);
+                            self.meta.meta_tag(&attrs);
                         }
                         if name == "title" && self.meta.title.is_none() {
                             let t: String = node
@@ -627,26 +1003,27 @@ impl<'m> Linearizer<'m> {
                                 .collect();
                             self.meta.title = Some(t);
                         }
-                        if name == "script"
-                            && el.attr("type").is_some_and(|t| t.contains("ld+json"))
-                        {
+                        if name == "script" && attrs.kind.is_some_and(|t| t.contains("ld+json")) {
                             let t: String = node
                                 .children()
                                 .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
                                 .collect();
                             self.meta.json_ld(&t);
                         }
-                        self.element_meta(name, el);
-                        let names = if matches!(name, "html" | "body" | "main" | "article") {
-                            Names {
-                                boilerplate: false,
-                                ..names(el.attr("class"), el.attr("id"))
+                        self.element_meta(name, &attrs);
+                        let (class_names, class) = match attrs.class {
+                            Some(c) => {
+                                *classes.entry(c).or_insert_with(|| (names(c), class_key(c)))
                             }
-                        } else {
-                            names(el.attr("class"), el.attr("id"))
+                            None => (Names::default(), 0),
                         };
+                        let mut names = class_names | attrs.id.map(names).unwrap_or_default();
+                        if matches!(name, "html" | "body" | "main" | "article") {
+                            names.boilerplate = false;
+                        }
                         let block = BLOCK.contains(&name);
-                        if self.skip(name, el) || (self.class_rules && !block && names.boilerplate)
+                        if self.skip(name, &attrs)
+                            || (self.class_rules && !block && names.boilerplate)
                         {
                             continue;
                         }
@@ -660,12 +1037,12 @@ impl<'m> Linearizer<'m> {
                             self.table.push(Container {
                                 parent: *self.containers.last().unwrap_or(&0),
                                 unit: UNIT.contains(&name),
-                                weight: tag_weight(name) + name_weight(names, el),
+                                weight: tag_weight(name),
+                                name_weight: name_weight(names, &attrs),
                                 names,
                                 h1: name == "h1",
                                 heading: matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"),
-                                class: class_key(el),
-                                desc: format!("{}.{}#{}", name, el.attr("class").unwrap_or("").chars().take(60).collect::<String>(), el.attr("id").unwrap_or("")), // DEBUG
+                                class,
                             });
                             self.containers.push(id);
                         }
@@ -674,12 +1051,10 @@ impl<'m> Linearizer<'m> {
                         self.link_depth += link as usize;
                         self.pre_depth += pre as usize;
                         stack.push(Step::Close { block, link, pre });
-                        let children: Vec<_> = node.children().collect();
-                        stack.extend(children.into_iter().rev().map(Step::Open));
+                        stack.extend(node.children().rev().map(Step::Open));
                     }
                     Node::Document | Node::Fragment => {
-                        let children: Vec<_> = node.children().collect();
-                        stack.extend(children.into_iter().rev().map(Step::Open));
+                        stack.extend(node.children().rev().map(Step::Open));
                     }
                     _ => {}
                 },
@@ -692,44 +1067,33 @@ impl<'m> Linearizer<'m> {
         }
     }
 
-    fn element_meta(&mut self, name: &str, el: &scraper::node::Element) {
+    fn element_meta(&mut self, name: &str, a: &Attrs) {
         match name {
-            "html" if self.meta.lang.is_none() => {
-                self.meta.lang = el.attr("lang").map(str::to_string)
-            }
-            "link" if self.meta.url.is_none() && el.attr("rel") == Some("canonical") => {
-                self.meta.url = el.attr("href").map(str::to_string)
+            "html" if self.meta.lang.is_none() => self.meta.lang = a.lang.map(str::to_string),
+            "link" if self.meta.url.is_none() && a.rel == Some("canonical") => {
+                self.meta.url = a.href.map(str::to_string)
             }
             "time" if self.meta.time_element.is_none() => {
-                self.meta.time_element = el.attr("datetime").and_then(parse_date)
+                self.meta.time_element = a.datetime.and_then(parse_date)
             }
             _ => {
-                if let Some(prop) = el.attr("itemprop") {
+                if let Some(prop) = a.itemprop {
                     if prop.eq_ignore_ascii_case("datePublished") && self.meta.published.is_none() {
-                        self.meta.published = el
-                            .attr("content")
-                            .or_else(|| el.attr("datetime"))
-                            .and_then(parse_date);
+                        self.meta.published = a.content.or(a.datetime).and_then(parse_date);
                     }
                 }
             }
         }
     }
 
-    fn skip(&self, name: &str, el: &scraper::node::Element) -> bool {
+    fn skip(&self, name: &str, a: &Attrs) -> bool {
         if SKIP.contains(&name) {
             return true;
         }
-        if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+        if a.hidden || a.aria_hidden == Some("true") || a.style.is_some_and(hides) {
             return true;
         }
-        if let Some(style) = el.attr("style") {
-            let s = style.to_ascii_lowercase().replace(' ', "");
-            if s.contains("display:none") || s.contains("visibility:hidden") {
-                return true;
-            }
-        }
-        if let Some(role) = el.attr("role") {
+        if let Some(role) = a.role {
             if matches!(
                 role,
                 "navigation"
@@ -781,10 +1145,15 @@ impl<'m> Linearizer<'m> {
     }
 
     fn flush(&mut self) {
-        let raw = std::mem::take(&mut self.current);
         let links = std::mem::take(&mut self.current_links);
+        if self.current.is_empty() {
+            return;
+        }
+        let raw = self.current.as_str();
         let mut text = if self.pre_depth > 0 {
             raw.trim_matches('\n').trim_end().to_string()
+        } else if !raw.contains('\n') {
+            raw.trim().to_string()
         } else {
             raw.lines()
                 .map(str::trim)
@@ -792,6 +1161,8 @@ impl<'m> Linearizer<'m> {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        // Cleared, not replaced: the buffer keeps its capacity for the next block.
+        self.current.clear();
         if text.is_empty() {
             return;
         }
@@ -809,6 +1180,10 @@ impl<'m> Linearizer<'m> {
 /// Weight of link text against a container, and of short fragments (tuned on the benchmark).
 const LINK_PENALTY: f64 = 4.0;
 const FRAGMENT_PENALTY: f64 = 0.1;
+/// Text (chars) from which a container's class name counts in full.
+const NAME_TEXT: f64 = 1000.0;
+/// Longest heading that is dropped when no text follows it.
+const ORPHAN_HEADING_MAX: usize = 50;
 /// Shortest block counted as a paragraph.
 const MIN_PARAGRAPH: usize = 25;
 /// How far the alternative-candidate rule climbs (bounds the work on deeply nested pages).
@@ -828,18 +1203,28 @@ fn boilerplate_subtrees(page: &Page) -> Vec<bool> {
     for c in (1..n).rev() {
         text[table[c].parent as usize] += text[c];
     }
-    // The most text held by one content-named element in each subtree.
-    let mut content: Vec<usize> = (0..n)
-        .map(|c| if table[c].names.content { text[c] } else { 0 })
-        .collect();
+    // Text held by content-named elements in each subtree (the outermost ones, so nothing
+    // counts twice).
+    let mut below = vec![0usize; n];
     for c in (1..n).rev() {
-        let p = table[c].parent as usize;
-        content[p] = content[p].max(content[c]);
+        let held = if table[c].names.content {
+            text[c]
+        } else {
+            below[c]
+        };
+        below[table[c].parent as usize] += held;
     }
+    let content = |c: usize| {
+        if table[c].names.content {
+            text[c]
+        } else {
+            below[c]
+        }
+    };
     let mut dead = vec![false; n];
     for c in 1..n {
         dead[c] = dead[table[c].parent as usize]
-            || (table[c].names.boilerplate && 2 * content[c] <= text[c]);
+            || (table[c].names.boilerplate && 2 * content(c) <= text[c]);
     }
     dead
 }
@@ -921,6 +1306,11 @@ fn select(page: &Page, class_rules: bool) -> String {
     }
     let density = |c: usize| link_chars[c] / chars[c].max(1.0);
     for (c, s) in score.iter_mut().enumerate() {
+        if candidate[c] {
+            // A name vouches for text, not for a one-line box: it counts in full from
+            // NAME_TEXT chars on.
+            *s += table[c].name_weight * (chars[c] / NAME_TEXT).min(1.0);
+        }
         *s *= 1.0 - density(c);
     }
     let Some(mut best) = (0..n)
@@ -967,9 +1357,6 @@ fn select(page: &Page, class_rules: bool) -> String {
             ancestor = table[ancestor].parent as usize;
         }
     }
-    let dbg = std::env::var("LBDBG").is_ok(); // DEBUG
-    let path = |mut c: usize| { let mut v = vec![]; for _ in 0..6 { v.push(table[c].desc.clone()); if c == 0 { break; } c = table[c].parent as usize; } v.join(" < ") }; // DEBUG
-    if dbg { let mut t: Vec<usize> = (0..n).filter(|&c| candidate[c]).collect(); t.sort_by(|&a, &b| score[b].total_cmp(&score[a])); for &c in t.iter().take(8) { eprintln!("cand {c} score {:.1} w {:.0} chars {} value {:.0} :: {}", score[c], table[c].weight, chars[c], value[c], path(c)); } eprintln!("best(after alt) {best} :: {}", path(best)); } // DEBUG
     // Siblings of the best candidate that score well (or are clean paragraphs) join it.
     let mut chosen = vec![false; n];
     chosen[best] = true;
@@ -1016,7 +1403,6 @@ fn select(page: &Page, class_rules: bool) -> String {
     if best != table[best].parent as usize || best == 0 {
         chosen[best] = true;
     }
-    if dbg { eprintln!("final {best} value {:.0} :: {}", value[best], path(best)); for c in 0..n { if chosen[c] { eprintln!("  chosen {c} :: {}", path(c)); } } } // DEBUG
     let inside = mark(&chosen);
     // The headline and lead often sit just above the body container: take the last `<h1>`
     // within a few blocks before it, and the substantial blocks between the two.
@@ -1051,18 +1437,29 @@ fn select(page: &Page, class_rules: bool) -> String {
             keep[i] = b.chars >= 50 && b.link_chars == 0;
         }
     }
-    let out: Vec<&str> = blocks
+    let kept: Vec<&Block> = blocks
         .iter()
         .zip(&keep)
         .filter(|(_, k)| **k)
-        .map(|(b, _)| b)
-        .filter(|b| {
-            let len = b.chars;
-            ((b.link_chars as f64) < 0.5 * len as f64 || len > 300)
-                && !(len < FURNITURE_MAX && furniture().is_match(&b.text))
-        })
-        .map(|b| b.text.as_str())
+        .map(|(b, _)| *b)
+        .filter(|b| (b.link_chars as f64) < 0.5 * b.chars as f64 || b.chars > 300)
         .collect();
+    // A heading introduces text: a short one followed by another heading or by nothing headed
+    // a list of links or teasers that is gone ("Meistgelesen", "Related coverage"). Long
+    // "headings" are lead paragraphs set in heading type.
+    let mut out: Vec<&str> = Vec::with_capacity(kept.len());
+    let mut next_is_text = false;
+    for b in kept.iter().rev() {
+        let heading = table[b.owner as usize].heading && b.chars < ORPHAN_HEADING_MAX;
+        if !heading || next_is_text {
+            // Lines of a block (split by `<br>`) are judged one by one: a credit line under
+            // a caption goes, the caption stays.
+            let lines = b.text.lines().rev();
+            out.extend(lines.filter(|l| !is_furniture(l)));
+        }
+        next_is_text = !heading;
+    }
+    out.reverse();
     out.join("\n")
 }
 
@@ -1148,12 +1545,125 @@ mod tests {
         let deep = "<div>".repeat(100_000)
             + "Tiefer Text, der lang genug ist, um als Absatz zu gelten."
             + &"</div>".repeat(100_000);
-        assert_eq!(bound_nesting(&deep).matches("<div>").count(), MAX_NESTING);
+        assert_eq!(prepare(&deep).matches("<div>").count(), MAX_NESTING);
         assert!(extract(&deep, None).text.contains("Tiefer Text"));
         let shallow = "<div><p>x</p></div>";
-        assert!(matches!(
-            bound_nesting(shallow),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        assert_eq!(prepare(shallow), shallow);
+        assert!(matches!(prepare("kein Markup"), Cow::Borrowed(_)));
+        // A huge single line stays linear.
+        let line = "<p class=\"a\">".to_string() + &"Wort ".repeat(2_000_000) + "</p>";
+        assert!(extract(&line, None).text.len() > 9_000_000);
+    }
+
+    #[test]
+    fn prepare_cuts_what_never_becomes_text() {
+        let html = "<html><head><title>A <b> B</title><script>var s = '</div>';</script>\
+            <script type=\"application/ld+json\">{\"datePublished\":\"2021-03-04\"}</script>\
+            <style>p > a { color: red }</style></head><body><!-- <p>alt</p> -->\
+            <svg><text>Icon</text></svg><a href=\"/x\" title=\"a > b\" class='k'>Link</a>\
+            <div style=\"display: none\">weg</div><div data-x=\"1\" style=\"color:red\">da</div>\
+            <pre>  eingerückt\n    bleibt</pre><p>viel      Platz\n\n   hier</p>";
+        let out = prepare(html);
+        for gone in [
+            "var s",
+            "color: red",
+            "alt",
+            "Icon",
+            "href",
+            "title=",
+            "data-x",
+            "color:red",
+        ] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        for kept in [
+            "<title>A <b> B</title>",
+            "datePublished",
+            "<a class='k'>Link</a>",
+            "style=\"display: none\"",
+            "<pre>  eingerückt\n    bleibt</pre>",
+            "<p>viel Platz\nhier</p>",
+        ] {
+            assert!(out.contains(kept), "{kept} not in {out}");
+        }
+        // Unclosed things run to the end, as the parser reads them.
+        for html in [
+            "<p>a<script>b",
+            "<!-- x",
+            "<p class=\"x",
+            "<a b=\"x>\">t</a>",
+        ] {
+            let _ = extract(html, None);
+        }
+    }
+
+    /// A paragraph of `n` sentences of ordinary prose.
+    fn prose(topic: &str, n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "Der {i}. Satz über {topic} erklärt, wie es dazu kam, und nennt die Folgen."
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn boilerplate_named_wrapper_around_the_article_is_kept() {
+        let html = format!(
+            r#"<body><div class="sidebar-wrapper"><article class="post tag-werbung">
+            <div class="entry-content"><p>{}</p><p>{}</p></div></article></div>
+            <div class="sidebar"><p>{}</p></div></body>"#,
+            prose("den Hafen", 3),
+            prose("die Brücke", 3),
+            prose("Werbung im Seitenrand", 1)
+        );
+        let e = extract(&html, None);
+        assert!(e.text.contains("über den Hafen") && e.text.contains("über die Brücke"));
+        assert!(!e.text.contains("Seitenrand"), "{}", e.text);
+    }
+
+    #[test]
+    fn article_split_into_sections_is_taken_whole() {
+        let sections: String = ["den Haushalt", "die Schulen", "den Verkehr", "die Kliniken"]
+            .iter()
+            .map(|t| {
+                format!(
+                    r#"<div class="block"><div class="inner"><h2>Zu {t}</h2><p>{}</p></div></div>"#,
+                    prose(t, 4)
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<body><nav><a href="/">Start</a></nav><main><div class="page">{sections}</div>
+            <div class="teaser"><h3>Meistgelesen</h3><ul><li><a href="/a">Ein anderer Artikel mit langem Titel</a></li></ul></div>
+            </main></body>"#
+        );
+        let e = extract(&html, None);
+        for t in ["über den Haushalt", "Zu die Schulen", "über die Kliniken"] {
+            assert!(e.text.contains(t), "{t} missing: {}", e.text);
+        }
+        assert!(!e.text.contains("Meistgelesen"), "{}", e.text);
+        assert!(!e.text.contains("anderer Artikel"), "{}", e.text);
+    }
+
+    #[test]
+    fn furniture_lines_inside_blocks_go() {
+        let html = format!(
+            "<article><p>{}</p><p>Ein Bild vom Ufer am Morgen.<br>Foto: Agentur / Name</p><p>Jetzt teilen!</p></article>",
+            prose("das Ufer", 4)
+        );
+        let e = extract(&html, None);
+        assert!(
+            e.text.contains("Ein Bild vom Ufer am Morgen."),
+            "{}",
+            e.text
+        );
+        assert!(
+            !e.text.contains("Foto:") && !e.text.contains("teilen"),
+            "{}",
+            e.text
+        );
     }
 }

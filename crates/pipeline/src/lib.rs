@@ -69,12 +69,12 @@ impl Pipeline {
         annotate(&self.document_stages, doc)
     }
 
-    /// Annotates `docs` in parallel, appends them to the corpus and updates the corpus
-    /// stages with just the new documents. Returns the indexes of the added documents.
-    pub fn add(&mut self, corpus: &mut Corpus, docs: Vec<Document>) -> Range<usize> {
+    /// Runs the document stages over `docs` in parallel, in input order, with a progress bar
+    /// on a terminal. Corpus stages are not touched.
+    pub fn annotate_all(&self, docs: Vec<Document>) -> Vec<AnalyzedDocument> {
         let progress = progress_bar(docs.len());
         let stages = &self.document_stages;
-        let analyzed: Vec<AnalyzedDocument> = docs
+        let analyzed = docs
             .into_par_iter()
             .map(|doc| {
                 let a = annotate(stages, doc);
@@ -83,13 +83,28 @@ impl Pipeline {
             })
             .collect();
         progress.finish_and_clear();
+        analyzed
+    }
+
+    /// Appends already annotated documents to the corpus and updates the corpus stages with
+    /// just them (stored articles are never annotated twice). Returns their indexes.
+    pub fn extend(&mut self, corpus: &mut Corpus, analyzed: Vec<AnalyzedDocument>) -> Range<usize> {
         let start = corpus.docs.len();
         corpus.docs.extend(analyzed);
         let added = start..corpus.docs.len();
-        for stage in &mut self.corpus_stages {
-            stage.update(corpus, added.clone());
+        if !added.is_empty() {
+            for stage in &mut self.corpus_stages {
+                stage.update(corpus, added.clone());
+            }
         }
         added
+    }
+
+    /// Annotates `docs` in parallel, appends them to the corpus and updates the corpus
+    /// stages with just the new documents. Returns the indexes of the added documents.
+    pub fn add(&mut self, corpus: &mut Corpus, docs: Vec<Document>) -> Range<usize> {
+        let analyzed = self.annotate_all(docs);
+        self.extend(corpus, analyzed)
     }
 
     /// One-shot analysis of a batch of documents.

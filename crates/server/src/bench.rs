@@ -248,7 +248,7 @@ fn run(csv: &Path, opts: &EvalOptions) -> Result<EvalReport> {
     std::fs::create_dir_all(&work)?;
     // Story pages: the biggest stories first (the slowest to serve), else article pages.
     let mut by_size = stories.clone();
-    by_size.sort_by(|a, b| b.documents.cmp(&a.documents));
+    by_size.sort_by_key(|s| std::cmp::Reverse(s.documents));
     let story_paths: Vec<String> = if by_size.is_empty() {
         store
             .recent(50)?

@@ -2,18 +2,10 @@
 //! and search, token-guarded ingest, an OpenAPI description, and server-rendered HTML pages
 //! with every asset embedded in the binary.
 
-#[cfg(feature = "standard")]
 mod bench;
 mod ui;
 
-#[cfg(feature = "standard")]
 pub use bench::tasks;
-
-/// Benchmark tasks of this crate (the load benchmark needs the standard analysis).
-#[cfg(not(feature = "standard"))]
-pub fn tasks() -> Vec<lagebild_core::eval::Task> {
-    Vec::new()
-}
 
 use anyhow::{Context, Result};
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query as UrlQuery, State};
@@ -46,7 +38,6 @@ struct AppState {
 /// Opens the store with the standard analysis, brings stale corpus results up to date, and serves the API and UI on
 /// `addr` until ctrl-c or SIGTERM. Prints `listening on http://ADDR` (the bound address,
 /// useful with port 0) to stderr once ready. Without a token, ingest over HTTP is disabled.
-#[cfg(feature = "standard")]
 pub fn serve(store_dir: &Path, addr: SocketAddr, token: Option<String>) -> Result<()> {
     serve_with(store_dir, addr, token, lagebild_store::standard_analyzer)
 }

@@ -228,13 +228,20 @@ fn a_ten_megabyte_single_line_article_is_stored_searched_and_rendered() {
         text.push(' ');
     }
     let doc = Document::new(
-        Metadata { id: "huge".into(), ..Metadata::default() },
+        Metadata {
+            id: "huge".into(),
+            ..Metadata::default()
+        },
         Origin::default(),
         text,
     );
     assert_eq!(store.ingest([doc]).unwrap().added, 1);
     let hits = s.json("/api/search?q=Putin");
-    assert!(hits.as_array().unwrap().iter().any(|h| h["doc"]["id"] == "huge"));
+    assert!(hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["doc"]["id"] == "huge"));
     let (status, page) = s.get("/documents/huge");
     assert_eq!(status, 200);
     assert!(page.contains("&lt;b&gt;heute&lt;/b&gt;") && page.len() > 10 * 1024 * 1024);

@@ -55,6 +55,7 @@ pub(crate) mod class {
     pub const PART: u32 = 65536;
     pub const NAMEP: u32 = 131072;
     pub const KONJ1: u32 = 262144;
+    pub const CSUB: u32 = 524288;
 }
 
 /// Everything this crate knows about one language.
@@ -123,6 +124,7 @@ impl Lexicon {
                     "part" => class::PART,
                     "namep" => class::NAMEP,
                     "konj1" => class::KONJ1,
+                    "csub" => class::CSUB,
                     _ => 0,
                 };
                 *lex.words.entry(word).or_default() |= bit;

@@ -376,7 +376,10 @@ impl<'v, 'a> Finder<'v, 'a> {
         let verb = (cs..colon).find(|&k| {
             self.word(k)
                 && !self.cap(k)
-                && !self.is(k, class::DET | class::PREP | class::ADV | class::NEG | class::PRON)
+                && !self.is(
+                    k,
+                    class::DET | class::PREP | class::ADV | class::NEG | class::PRON,
+                )
         });
         let speaker = verb.and_then(|f| self.subject(cs, f, colon));
         Attribution {
@@ -762,7 +765,24 @@ impl<'v, 'a> Finder<'v, 'a> {
         cue: Option<Range<usize>>,
         addressee: Option<Range<usize>>,
     ) {
-        let quote = quote.start..quote.end.min(quote.start + MAX_QUOTE);
+        let mut quote = quote.start..quote.end.min(quote.start + MAX_QUOTE);
+        // Content after its cue ends where the next speech verb opens a clause of its own
+        // ("…, meinte er damit" / "… und kündigte an, …").
+        if cue.as_ref().is_some_and(|c| c.end <= quote.start) {
+            let next_cue = (quote.start + 2..quote.end.saturating_sub(1)).find(|&k| {
+                (self.punct(k, ",") || self.lower(k) == "und")
+                    && !self.in_direct[k]
+                    && self.word(k + 1)
+                    && !self.cap(k + 1)
+                    && self.cue_form(k + 1, quote.end).is_some()
+            });
+            if let Some(k) = next_cue {
+                quote.end = k;
+                while quote.end > quote.start && self.punct(quote.end - 1, ",") {
+                    quote.end -= 1;
+                }
+            }
+        }
         if quote.is_empty() {
             return;
         }
@@ -883,9 +903,7 @@ impl<'v, 'a> Finder<'v, 'a> {
     /// The noun phrase opening sentence `si - 1` when a verb follows it ("Der Wetterdienst warnte …").
     fn previous_subject(&self, si: usize) -> Option<Range<usize>> {
         let prev = self.v.sents.get(si.checked_sub(1)?)?.clone();
-        let np = self.np_right(prev.start, prev.end)?;
-        let verb_next = np.end < prev.end && self.word(np.end) && !self.cap(np.end);
-        verb_next.then(|| self.with_trailing_apposition(np, prev.end))
+        self.opening_subject(prev.start, prev.end)
     }
 
     /// The cue reading of token `i`, with the index of its separated particle when it has one.
@@ -933,15 +951,33 @@ impl<'v, 'a> Finder<'v, 'a> {
     }
 
     /// Start of the clause containing `i`: after the last comma, colon, semicolon or dash.
+    /// A short parenthesis right after a name ("Jung (CDU)") stays inside the clause.
     fn clause_start(&self, sent_start: usize, i: usize) -> usize {
         let floor = sent_start.max(i.saturating_sub(MAX_CLAUSE));
-        (floor..i)
-            .rev()
-            .find(|&k| {
-                !self.word(k) && matches!(self.v.text(k), "," | ":" | ";" | "–" | "(" | ")")
-                    || self.in_direct[k]
-            })
-            .map_or(floor, |k| k + 1)
+        let mut k = i;
+        while k > floor {
+            k -= 1;
+            if self.in_direct[k] {
+                return k + 1;
+            }
+            if self.word(k) {
+                continue;
+            }
+            match self.v.text(k) {
+                ")" => {
+                    let open = (k.saturating_sub(4).max(floor)..k)
+                        .rev()
+                        .find(|&o| self.punct(o, "("));
+                    match open {
+                        Some(o) if o > floor && self.noun(o - 1) => k = o,
+                        _ => return k + 1,
+                    }
+                }
+                "," | ":" | ";" | "–" | "(" => return k + 1,
+                _ => {}
+            }
+        }
+        floor
     }
 
     /// The speaker of a cue verb at `i` in the clause starting at `cs`.
@@ -962,6 +998,12 @@ impl<'v, 'a> Finder<'v, 'a> {
                 .map(|np| self.with_trailing_apposition(np, f))
                 .or_else(|| self.agent(cs, f));
         }
+        // "indem er vorwarf", "nachdem die Ministerin erklärt hatte": the subject follows.
+        if cs + 1 < f && self.is(cs, class::CSUB) {
+            if let Some(np) = self.np_right(cs + 1, f) {
+                return Some(self.with_trailing_apposition(np, f));
+            }
+        }
         while cs + 1 < f
             && (matches!(self.lower(cs), "und" | "aber" | "doch" | "denn" | "sondern")
                 || self.is(cs, class::ADV))
@@ -978,8 +1020,11 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
         }
         // "Martin Lee, der Gründer der Partei, sagte": the subject closes with a comma.
-        let closed = if cs == f && f >= 2 && self.punct(f - 1, ",") {
-            let cs2 = self.clause_start(self.sent_start(f - 1), f - 1);
+        // The same when the clause was taken to start before the subject and its apposition.
+        let closed = if f >= 2 && f >= cs && self.punct(f - 1, ",") {
+            let floor = self.sent_start(f - 1);
+            let floor = if cs < f { floor.max(cs) } else { floor };
+            let cs2 = self.clause_start(floor, f - 1);
             self.np_left(cs2, f - 1)
                 .filter(|np| np.start == cs2)
                 .map(|np| self.with_apposition(np))
@@ -987,14 +1032,26 @@ impl<'v, 'a> Finder<'v, 'a> {
             None
         };
         if let Some(np) = &closed {
-            if np.start == 0 || self.sent_of[np.start - 1] != self.sent_of[np.start] {
+            let opens = np.start == 0 || self.sent_of[np.start - 1] != self.sent_of[np.start];
+            if opens || cs < f && np.start <= cs {
                 return closed;
             }
         }
         if cs != f {
-            return self.speaker_after(f + 1, end);
+            // "Ein Reporter war vor Ort und berichtet, …": the first conjunct's subject.
+            let conjunct = f > cs && matches!(self.lower(f - 1), "und" | "sowie");
+            return self
+                .speaker_after(f + 1, end)
+                .or_else(|| conjunct.then(|| self.opening_subject(cs, f)).flatten());
         }
         self.speaker_after(f + 1, end).or(closed)
+    }
+
+    /// The noun phrase at `start` when a lowercase word (the verb) follows it.
+    fn opening_subject(&self, start: usize, end: usize) -> Option<Range<usize>> {
+        let np = self.np_right(start, end)?;
+        let verb_next = np.end < end && self.word(np.end) && !self.cap(np.end);
+        verb_next.then(|| self.with_trailing_apposition(np, end))
     }
 
     /// A subject with prepositional attributes that fills `cs..f`
@@ -1496,6 +1553,50 @@ mod tests {
             Some("Anna Weber, die Sprecherin der Stadt"),
             "{s:?}"
         );
+    }
+
+    #[test]
+    fn subject_with_apposition_before_a_colon_cue() {
+        let (_, ann) = run(
+            "Die Lage blieb ruhig. Die Sprecherin der Stadt, Anna Weber, sagte dazu: „Wir sind vorbereitet.“",
+        );
+        let s = spoken(&ann);
+        assert_eq!(
+            s[0].1.as_deref(),
+            Some("Die Sprecherin der Stadt, Anna Weber"),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn subjects_with_party_after_conjunctions_and_in_coordination() {
+        for (text, speaker) in [
+            (
+                "Der Minister Franz Jung (CDU) kündigte indes an, das Thema anzusprechen.",
+                "Der Minister Franz Jung (CDU)",
+            ),
+            (
+                "Ein Reporter der Zeitung war vor Ort und berichtet, dass Kinder wegliefen.",
+                "Ein Reporter der Zeitung",
+            ),
+            (
+                "Er reagierte, indem er dem Verein vorwarf, ihn loswerden zu wollen.",
+                "er",
+            ),
+        ] {
+            let (_, ann) = run(text);
+            let s = spoken(&ann);
+            assert_eq!(s.len(), 1, "{s:?}");
+            assert_eq!(s[0].1.as_deref(), Some(speaker), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn indirect_content_ends_before_the_next_speech_verb() {
+        let (_, ann) =
+            run("Die Ministerin erklärte, die Lage sei ernst, und kündigte an, Hilfe zu schicken.");
+        let s = spoken(&ann);
+        assert_eq!(s[0].0, "die Lage sei ernst", "{s:?}");
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! the real stages are being written by others and their output changes; tests of
 //! persistence, search and rendering need annotations of every kind that stay put.
 
-use crate::{Analyzer, StageAnalyzer};
+use crate::Analyzer;
 use lagebild_core::{
     Anchoring, Cluster, Corpus, CorpusStage, DateSource, Document, DocumentStage, Entity,
     EntityKind, Event, Evidence, Mention, Quote, QuoteKind, Story, Timex, TimexType,
 };
+use lagebild_pipeline::Pipeline;
 use std::ops::Range;
 
 /// Names the fixture recognises as persons.
@@ -191,7 +192,7 @@ impl CorpusStage for FixtureCorpus {
 
 /// The fixture analyzer, as `Store::open_with` wants it.
 pub fn analyzer() -> Box<dyn Analyzer> {
-    Box::new(StageAnalyzer::new(
+    Box::new(Pipeline::new(
         vec![Box::new(FixtureAnnotator)],
         vec![Box::new(FixtureCorpus)],
     ))

@@ -16,7 +16,7 @@ pub mod fixture;
 mod index;
 mod views;
 
-pub use analyzer::{Analyzer, StageAnalyzer};
+pub use analyzer::Analyzer;
 pub use views::*;
 
 use anyhow::{bail, Context, Result};
@@ -147,9 +147,8 @@ pub struct Store {
 }
 
 /// The standard lagebild analysis, as `Store::open_with` wants it.
-#[cfg(feature = "standard")]
 pub fn standard_analyzer() -> Box<dyn Analyzer> {
-    Box::new(StageAnalyzer::standard())
+    Box::new(lagebild_pipeline::Pipeline::standard())
 }
 
 /// Content hash of an article: its text, so the same article under another id or file
@@ -173,7 +172,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Store {
     /// Opens (or creates) a store in `dir` with the standard analysis.
-    #[cfg(feature = "standard")]
     pub fn open(dir: &Path) -> Result<Store> {
         Store::open_with(dir, standard_analyzer)
     }
