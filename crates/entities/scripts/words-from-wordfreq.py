@@ -44,6 +44,7 @@ for letter, package, name in [
             if len(form) > 1:
                 classes.setdefault(form.lower(), set()).add(letter)
 
+
 def zipfs(lang, floor):
     out = {}
     for word, f in get_frequency_dict(lang, "large").items():

@@ -170,14 +170,3 @@ mod tests {
         assert!(parse("").is_err());
     }
 }
-
-/// TEMP debug: CV F1 (all, PER, ORG, LOC, OTH) for several seeds.
-pub fn debug_cv_seeds(data: &[Sentence], seeds: &[u64]) -> Vec<[f64; 5]> {
-    seeds
-        .iter()
-        .map(|&seed| {
-            let s = cross_validate(data, 10, TrainConfig { seed, ..TrainConfig::default() });
-            [s.overall().f1(), s.base(0).f1(), s.base(1).f1(), s.base(2).f1(), s.base(3).f1()]
-        })
-        .collect()
-}

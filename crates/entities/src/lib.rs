@@ -6,7 +6,7 @@
 //! spelling rules are data in `lang/<code>/entities-*`.
 
 mod features;
-pub mod germeval;
+mod germeval;
 mod lexicon;
 mod model;
 mod repair;

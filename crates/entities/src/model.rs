@@ -298,24 +298,6 @@ pub fn train(lex: &Lexicon, data: &[Sentence], config: TrainConfig) -> Tagger {
         extract(lex, &words, &mut f, &mut o);
         feats.push((f, o));
     }
-    let minc: u32 = std::env::var("LB_MINC").ok().and_then(|c| c.parse().ok()).unwrap_or(1);
-    if minc > 1 {
-        let mut counts: IdMap<u32> = IdMap::default();
-        for (f, _) in &feats {
-            for x in f {
-                *counts.entry(*x).or_insert(0) += 1;
-            }
-        }
-        for (f, o) in &mut feats {
-            let (mut nf, mut no) = (Vec::new(), vec![0]);
-            for i in 0..o.len() - 1 {
-                nf.extend(f[o[i]..o[i + 1]].iter().filter(|x| counts[x] >= minc));
-                no.push(nf.len());
-            }
-            *f = nf;
-            *o = no;
-        }
-    }
     let mut weights: IdMap<[f32; LABELS]> = IdMap::default();
     let mut trans = vec![0.0f32; (LABELS + 1) * LABELS];
     let mut seed = config.seed;

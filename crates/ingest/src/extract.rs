@@ -1586,15 +1586,21 @@ mod tests {
         ] {
             assert!(out.contains(kept), "{kept} not in {out}");
         }
-        // Unclosed things run to the end, as the parser reads them.
+        // Unclosed things run to the end, as the parser reads them; an unclosed menu stays.
         for html in [
             "<p>a<script>b",
             "<!-- x",
             "<p class=\"x",
             "<a b=\"x>\">t</a>",
+            "<a b='",
         ] {
             let _ = extract(html, None);
         }
+        assert!(prepare("<nav><p>Menü</p><nav>x</nav>").contains("Menü"));
+        assert!(!prepare("<nav><nav>x</nav><p>Menü</p></nav>Text").contains("Menü"));
+        // Many unclosed menus: one failed search per tag name keeps the scan linear.
+        let many = "<nav>".repeat(200_000) + "Text";
+        assert!(prepare(&many).ends_with("Text"));
     }
 
     /// A paragraph of `n` sentences of ordinary prose.
