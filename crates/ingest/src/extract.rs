@@ -380,7 +380,7 @@ fn hides(style: &str) -> bool {
     s.contains("display:none") || s.contains("visibility:hidden")
 }
 
-/// Elements extraction skips whole (see [`SKIP`]), cut before parsing when their end tag is
+/// Elements extraction skips whole (see [`is_skipped`]), cut before parsing when their end tag is
 /// there: menus, sidebars and footers are a quarter of what remains of a page.
 const CUT: &[&str] = &[
     "nav", "aside", "footer", "menu", "select", "button", "dialog",
@@ -474,75 +474,107 @@ fn collapse(s: &str) -> String {
 }
 
 /// Elements whose subtree never holds main text.
-const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "video", "audio", "map", "button", "select", "option", "input", "textarea", "label",
-    "nav", "aside", "footer", "menu", "dialog", "title", "link", "meta",
-];
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "map"
+            | "button"
+            | "select"
+            | "option"
+            | "input"
+            | "textarea"
+            | "label"
+            | "nav"
+            | "aside"
+            | "footer"
+            | "menu"
+            | "dialog"
+            | "title"
+            | "link"
+            | "meta"
+    )
+}
 
 /// Elements that start and end a text block.
-const BLOCK: &[&str] = &[
-    "address",
-    "article",
-    "blockquote",
-    "body",
-    "center",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "html",
-    "li",
-    "main",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-    "caption",
-    "legend",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "blockquote"
+            | "body"
+            | "center"
+            | "dd"
+            | "details"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "html"
+            | "li"
+            | "main"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "tr"
+            | "ul"
+            | "caption"
+            | "legend"
+    )
+}
 
 /// Block elements that are themselves a paragraph-like unit (their container is the parent).
-const UNIT: &[&str] = &[
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "dd",
-    "dt",
-    "pre",
-    "blockquote",
-    "td",
-    "th",
-    "figcaption",
-    "caption",
-];
+fn is_unit(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "dd"
+            | "dt"
+            | "pre"
+            | "blockquote"
+            | "td"
+            | "th"
+            | "figcaption"
+            | "caption"
+    )
+}
 
 /// Class/id/role tokens marking boilerplate subtrees, from every language's data file.
 struct Tokens {
@@ -1021,7 +1053,7 @@ impl<'m> Linearizer<'m> {
                         if matches!(name, "html" | "body" | "main" | "article") {
                             names.boilerplate = false;
                         }
-                        let block = BLOCK.contains(&name);
+                        let block = is_block(name);
                         if self.skip(name, &attrs)
                             || (self.class_rules && !block && names.boilerplate)
                         {
@@ -1036,7 +1068,7 @@ impl<'m> Linearizer<'m> {
                             let id = self.table.len() as u32;
                             self.table.push(Container {
                                 parent: *self.containers.last().unwrap_or(&0),
-                                unit: UNIT.contains(&name),
+                                unit: is_unit(name),
                                 weight: tag_weight(name),
                                 name_weight: name_weight(names, &attrs),
                                 names,
@@ -1087,7 +1119,7 @@ impl<'m> Linearizer<'m> {
     }
 
     fn skip(&self, name: &str, a: &Attrs) -> bool {
-        if SKIP.contains(&name) {
+        if is_skipped(name) {
             return true;
         }
         if a.hidden || a.aria_hidden == Some("true") || a.style.is_some_and(hides) {
