@@ -242,7 +242,7 @@ impl Dossier {
                     }),
                 }
             }
-            groups.sort_by(|a, b| b.quotes.len().cmp(&a.quotes.len()));
+            groups.sort_by_key(|g| std::cmp::Reverse(g.quotes.len()));
             groups
         };
 
