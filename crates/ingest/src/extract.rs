@@ -1,6 +1,6 @@
 //! Main-content extraction from HTML over html5ever (via `scraper`), plus title, author, date.
 //!
-//! 1. [`prepare`]: one linear pass cuts what never becomes text before the parser sees it
+//! 1. `prepare`: one linear pass cuts what never becomes text before the parser sees it
 //!    (scripts, styles, SVG, comments, menus, sidebars, footers, unused attributes, whitespace
 //!    runs); that halves the parser's work.
 //! 2. The page is linearised into text blocks (paragraphs, headings, list items, cells, text
@@ -129,11 +129,12 @@ const ATTRIBUTES: &[&str] = &[
     "rel",
 ];
 
-/// The HTML as handed to the parser: comments and [`STRIP`] elements cut out, attributes
-/// reduced to [`ATTRIBUTES`] (plus `href` of `<link>`, and `style` when it hides the
-/// element), container tags nested deeper than [`MAX_NESTING`] removed (their text stays).
-/// One linear scan. Every cut starts at `<` and ends after `>` or at the end, so the output
-/// stays valid UTF-8.
+/// The HTML as handed to the parser: comments, [`STRIP`] elements, closed [`CUT`] elements
+/// and `<link>`s other than the canonical one cut out, attributes reduced to [`ATTRIBUTES`]
+/// (plus `href` of `<link>`, and `style` when it hides the element), whitespace runs
+/// collapsed outside `<pre>`, container tags nested deeper than [`MAX_NESTING`] removed
+/// (their text stays). One linear scan. Every cut starts at `<` and ends after `>` or at the
+/// end, so the output stays valid UTF-8.
 fn prepare(html: &str) -> Cow<'_, str> {
     let b = html.as_bytes();
     if memchr::memchr(b'<', b).is_none() {
@@ -617,8 +618,24 @@ fn is_furniture(line: &str) -> bool {
         && furniture().is_match(line)
 }
 
+/// Heading level of an element, 0 when it is none.
+fn heading_level(name: &str) -> u8 {
+    match name {
+        "h1" => 1,
+        "h2" => 2,
+        "h3" => 3,
+        "h4" => 4,
+        "h5" => 5,
+        "h6" => 6,
+        _ => 0,
+    }
+}
+
 /// How many blocks before the main content a headline is looked for.
 const HEAD_WINDOW: usize = 12;
+
+/// Level of the heading taken as the headline when there is no `<h1>` before the content.
+const HEAD_FALLBACK: u8 = 2;
 
 /// Longest block that may be judged page furniture by its wording alone.
 const FURNITURE_MAX: usize = 120;
@@ -752,10 +769,9 @@ struct Container {
     names: Names,
     /// Hash of the class attribute, to find siblings styled like the main content.
     class: u64,
-    /// A top-level heading: the article's title when it stands just before the content.
-    h1: bool,
-    /// Any heading, `<h1>` to `<h6>`.
-    heading: bool,
+    /// Heading level, 1 to 6 for `<h1>` to `<h6>`, 0 for other elements. A top-level heading
+    /// just before the content is the article's title.
+    level: u8,
 }
 
 fn class_key(class: &str) -> u64 {
@@ -991,8 +1007,7 @@ impl<'m> Linearizer<'m> {
                 name_weight: 0.0,
                 names: Names::default(),
                 class: 0,
-                h1: false,
-                heading: false,
+                level: 0,
             }],
             current: String::new(),
             current_links: 0,
@@ -1072,8 +1087,15 @@ impl<'m> Linearizer<'m> {
                                 weight: tag_weight(name),
                                 name_weight: name_weight(names, &attrs),
                                 names,
-                                h1: name == "h1",
-                                heading: matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"),
+                                // schema.org's headline is the title whatever its tag.
+                                level: if attrs
+                                    .itemprop
+                                    .is_some_and(|p| p.eq_ignore_ascii_case("headline"))
+                                {
+                                    1
+                                } else {
+                                    heading_level(name)
+                                },
                                 class,
                             });
                             self.containers.push(id);
@@ -1300,8 +1322,8 @@ fn select(page: &Page, class_rules: bool) -> String {
         value[p] += value[c];
     }
     // Seed: the readability-style best container. Paragraph scores go to the element that
-    // holds the paragraph and, halved, its parent; each candidate starts from its prior and
-    // ends scaled by its non-link share.
+    // holds the paragraph, half to its parent and a sixth to the grandparent; each candidate
+    // starts from its tag prior, gets its name prior and ends scaled by its non-link share.
     let n = table.len();
     let mut chars = vec![0f64; n];
     let mut link_chars = vec![0f64; n];
@@ -1437,20 +1459,24 @@ fn select(page: &Page, class_rules: bool) -> String {
     }
     let inside = mark(&chosen);
     // The headline and lead often sit just above the body container: take the last `<h1>`
-    // within a few blocks before it, and the substantial blocks between the two.
+    // (else `<h2>`) within a few blocks before it, and the substantial, nearly link-free
+    // blocks between the two.
     let first = blocks
         .iter()
         .position(|b| inside[b.owner as usize])
         .unwrap_or(0);
-    let head = (first.saturating_sub(HEAD_WINDOW)..first)
-        .rev()
-        .find(|&i| table[blocks[i].owner as usize].h1);
+    let window = first.saturating_sub(HEAD_WINDOW)..first;
+    let headline = |level: u8| {
+        window
+            .clone()
+            .rev()
+            .find(|&i| table[blocks[i].owner as usize].level == level)
+    };
+    let head = headline(1).or_else(|| headline(HEAD_FALLBACK));
     // What growing added holds paragraphs of a split article but also the furniture between
     // them: only clean paragraphs and the headings right above kept text stay.
     let paragraph = |b: &Block| {
-        b.chars >= MIN_PARAGRAPH
-            && b.link_chars * 2 < b.chars
-            && !(b.chars < FURNITURE_MAX && furniture().is_match(&b.text))
+        b.chars >= MIN_PARAGRAPH && b.link_chars * 2 < b.chars && !is_furniture(&b.text)
     };
     let mut keep: Vec<bool> = blocks
         .iter()
@@ -1458,7 +1484,7 @@ fn select(page: &Page, class_rules: bool) -> String {
         .collect();
     for i in (0..blocks.len().saturating_sub(1)).rev() {
         let c = blocks[i].owner as usize;
-        if inside[c] && !keep[i] && table[c].heading && keep[i + 1] {
+        if inside[c] && !keep[i] && table[c].level > 0 && keep[i + 1] {
             keep[i] = true;
         }
     }
@@ -1466,7 +1492,7 @@ fn select(page: &Page, class_rules: bool) -> String {
         keep[h] = true;
         for i in h + 1..first {
             let b = &blocks[i];
-            keep[i] = b.chars >= 50 && b.link_chars == 0;
+            keep[i] = b.chars >= 50 && b.link_chars * 5 < b.chars;
         }
     }
     let kept: Vec<&Block> = blocks
@@ -1482,7 +1508,7 @@ fn select(page: &Page, class_rules: bool) -> String {
     let mut out: Vec<&str> = Vec::with_capacity(kept.len());
     let mut next_is_text = false;
     for b in kept.iter().rev() {
-        let heading = table[b.owner as usize].heading && b.chars < ORPHAN_HEADING_MAX;
+        let heading = table[b.owner as usize].level > 0 && b.chars < ORPHAN_HEADING_MAX;
         if !heading || next_is_text {
             // Lines of a block (split by `<br>`) are judged one by one: a credit line under
             // a caption goes, the caption stays.
