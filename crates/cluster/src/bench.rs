@@ -184,19 +184,6 @@ fn cpu_seconds() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Peak resident memory of this process so far, in MB.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 const BATCH: usize = 20_000;
 
 struct DupRun {
@@ -298,7 +285,7 @@ pub fn run_scale(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> 
     let cpu0 = cpu_seconds();
     let dups = run_dups(&pool, n, peer_n);
     let cpu1 = cpu_seconds();
-    let dup_rss = peak_rss_mb();
+    let dup_rss = lagebild_core::eval::peak_rss_mb().unwrap_or(0.0);
     let analyzer = Analyzer::for_language("de");
     let one_dup = {
         let mut index = dups.index;
@@ -341,7 +328,7 @@ pub fn run_scale(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> 
         }
         t.elapsed().as_secs_f64() * 1000.0 / 100.0
     };
-    let total_rss = peak_rss_mb();
+    let total_rss = lagebild_core::eval::peak_rss_mb().unwrap_or(0.0);
 
     report
         .figure("articles", n as f64)

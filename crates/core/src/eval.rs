@@ -130,6 +130,15 @@ mod tests {
     }
 }
 
+/// Peak resident memory of this process in MB (`VmHWM` of /proc/self/status), when the OS
+/// reports it; benchmarks print it beside their throughput.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 /// Options every evaluation and benchmark task accepts.
 #[derive(Clone, Debug, Default)]
 pub struct EvalOptions {

@@ -136,17 +136,6 @@ fn read_csv_texts(path: &Path) -> anyhow::Result<Vec<String>> {
     Ok(texts)
 }
 
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 /// CPU time of the current thread (Linux `schedstat`, nanoseconds on CPU).
 fn thread_cpu_seconds() -> Option<f64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
@@ -210,7 +199,10 @@ fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
             corpus.docs.len() as f64 / resolve_secs,
         )
         .figure("entities", corpus.entities.len() as f64)
-        .figure("peak_rss_mb", peak_rss_mb());
+        .figure(
+            "peak_rss_mb",
+            lagebild_core::eval::peak_rss_mb().unwrap_or(0.0),
+        );
     r.details = "Single thread; words = whitespace-separated tokens; words_per_s is per CPU second \
                  of the thread (schedstat), words_per_s_wall per elapsed second; includes \
                  tokenising, sentence splitting, tagging, name repair, document consistency and roles."

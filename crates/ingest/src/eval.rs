@@ -231,19 +231,7 @@ fn cpu_or_wall(cpu: Option<f64>, t: Instant) -> (f64, f64) {
     }
 }
 
-/// Peak resident set size of this process in MB (VmHWM), after resetting it when possible so
-/// that each phase is measured on its own.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
+/// Resets the peak-RSS counter (Linux `clear_refs` 5) so each phase is measured on its own.
 fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
@@ -276,7 +264,10 @@ fn run_bench(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     report.figure("html_pages_per_s", docs as f64 / s);
     report.figure("html_mb_per_s", bytes as f64 / 1e6 / s);
     report.figure("html_wall_pages_per_s", docs as f64 / wall);
-    report.figure("html_peak_rss_mb", peak_rss_mb());
+    report.figure(
+        "html_peak_rss_mb",
+        lagebild_core::eval::peak_rss_mb().unwrap_or(0.0),
+    );
 
     // Phase 2: the same pages as one WARC.gz (gzip per record), streamed.
     let tmp = std::env::temp_dir().join(format!("lagebild-bench-{}", std::process::id()));
@@ -303,7 +294,10 @@ fn run_bench(dir: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     report.figure("warc_records_per_s", docs as f64 / s);
     report.figure("warc_mb_per_s", bytes as f64 / 1e6 / s);
     report.figure("warc_wall_records_per_s", docs as f64 / wall);
-    report.figure("warc_peak_rss_mb", peak_rss_mb());
+    report.figure(
+        "warc_peak_rss_mb",
+        lagebild_core::eval::peak_rss_mb().unwrap_or(0.0),
+    );
     report.details = format!(
         "{} pages, {:.1} MB of HTML; one thread; `read` end to end (file reading, decode, extract, language). Rates use CPU time (the machine is shared); `*_wall_*` use wall time. WARC: {} documents from a gzip-per-record WARC.gz (MB/s of the HTML inside).",
         pages.len(),

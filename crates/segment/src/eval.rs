@@ -416,18 +416,6 @@ fn load_csv(path: &Path) -> anyhow::Result<Vec<String>> {
     Ok(texts)
 }
 
-/// Peak resident set size of this process in MB (Linux; 0 elsewhere).
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     let mut texts = load_csv(data)?;
     texts.truncate(opts.limit.unwrap_or(usize::MAX));
@@ -446,7 +434,10 @@ fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         .figure("tokens_per_s", tokens as f64 / seconds)
         .figure("words_per_s", words as f64 / seconds)
         .figure("mb_per_s", bytes as f64 / 1e6 / seconds)
-        .figure("peak_rss_mb", peak_rss_mb());
+        .figure(
+            "peak_rss_mb",
+            lagebild_core::eval::peak_rss_mb().unwrap_or(0.0),
+        );
     Ok(report)
 }
 

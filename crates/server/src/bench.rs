@@ -130,19 +130,6 @@ fn articles(csv: &Path, n: usize) -> Result<Vec<Document>> {
         .collect())
 }
 
-/// Peak resident memory of this process in MB.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
-
 struct Load {
     rps: f64,
     p50_ms: f64,
@@ -294,7 +281,10 @@ fn run(csv: &Path, opts: &EvalOptions) -> Result<EvalReport> {
         .figure("search_p50_ms", search.p50_ms)
         .figure("search_p99_ms", search.p99_ms)
         .figure("errors", (story.errors + search.errors) as f64)
-        .figure("peak_rss_mb", peak_rss_mb());
+        .figure(
+            "peak_rss_mb",
+            lagebild_core::eval::peak_rss_mb().unwrap_or(0.0),
+        );
     report.details = format!(
         "wrk -t2 -c{CONNECTIONS} -d{SECONDS}s (closed loop: each connection sends its next request \
          when the last is answered, so the rates are the most the server sustained with \

@@ -418,14 +418,6 @@ fn read_gnad(path: &Path) -> anyhow::Result<Vec<String>> {
     Ok(texts)
 }
 
-/// Peak resident memory of this process in MB (VmHWM), when the OS reports it.
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     let mut texts = read_gnad(data)?;
     if let Some(limit) = opts.limit {
@@ -475,7 +467,7 @@ fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     report.figure("quotes_per_doc", quotes_n as f64 / n);
     report.figure("events_per_doc", events_n as f64 / n);
     report.figure("claims", corpus.claims.len() as f64);
-    if let Some(mb) = peak_rss_mb() {
+    if let Some(mb) = lagebild_core::eval::peak_rss_mb() {
         report.figure("peak_rss_mb", mb);
     }
     report.details = format!(

@@ -324,13 +324,6 @@ fn words(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
-/// Peak resident memory of this process in KiB (Linux), if known.
-fn peak_rss_kib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// Texts tagged by the dateparser peer (a sample: it is slow).
 const PEER_SAMPLE: usize = 100;
 /// Texts shown side by side.
@@ -364,8 +357,8 @@ fn run_bench(path: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
         .figure("words", total_words as f64)
         .figure("words_per_s", total_words as f64 / seconds.max(1e-9))
         .figure("expressions", expressions as f64);
-    if let Some(kib) = peak_rss_kib() {
-        report.figure("peak_rss_mib", kib / 1024.0);
+    if let Some(mib) = lagebild_core::eval::peak_rss_mb() {
+        report.figure("peak_rss_mib", mib);
     }
     if opts.peer {
         let n = PEER_SAMPLE.min(texts.len());
