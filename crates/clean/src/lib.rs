@@ -6,7 +6,7 @@
 //!   prompt, a disclaimer), each with its kind.
 //! - **Sections** cover the whole text, one after the other, `report` wherever nothing else
 //!   applies, so the JSON shows the article's structure and [`Annotations::section_at`]
-//!   answers the same either way. A heading line ("Kommentar", "OZD-Prognose:", "Hintergrund",
+//!   answers the same either way. A heading line ("Kommentar", "XYZ-Prognose:", "Hintergrund",
 //!   "Wer ist …?") opens a section of its kind that runs to the next heading or the end of the
 //!   text; a closing heading ("Hinweise:", "Quellen") returns to `report`. A caption line is a
 //!   `caption` section of its own (and `caption` boilerplate), after which the section it

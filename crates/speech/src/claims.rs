@@ -367,23 +367,23 @@ mod tests {
     #[test]
     fn accusation_and_denial_meet_in_one_claim() {
         let names = [
-            ("Washington", EntityKind::Location, 0),
-            ("Nordkorea", EntityKind::Location, 1),
-            ("Russland", EntityKind::Location, 2),
-            ("Pjöngjang", EntityKind::Location, 1),
-            ("Seoul", EntityKind::Location, 3),
+            ("Berlin", EntityKind::Location, 0),
+            ("Serbien", EntityKind::Location, 1),
+            ("Libyen", EntityKind::Location, 2),
+            ("Belgrad", EntityKind::Location, 1),
+            ("Paris", EntityKind::Location, 3),
         ];
         let mut corpus = Corpus::default();
         corpus.docs.push(analysed(
             "a",
-            "Washington erklärte, dass Nordkorea Russland mit Waffen beliefert. Pjöngjang wies die Vorwürfe als absurd zurück.",
+            "Berlin erklärte, dass Serbien Libyen mit Waffen beliefert. Belgrad wies die Vorwürfe als absurd zurück.",
             &names,
         ));
         let mut ledger = ClaimLedger::new();
         ledger.update(&mut corpus, 0..1);
         corpus.docs.push(analysed(
             "b",
-            "Seoul sagte, Nordkorea beliefere Russland mit Waffen und Munition.",
+            "Paris sagte, Serbien beliefere Libyen mit Waffen und Munition.",
             &names,
         ));
         ledger.update(&mut corpus, 1..2);
@@ -400,9 +400,9 @@ mod tests {
         assert_eq!(
             stances,
             [
-                ("Washington", StanceKind::Assert),
-                ("Pjöngjang", StanceKind::Deny),
-                ("Seoul", StanceKind::Assert)
+                ("Berlin", StanceKind::Assert),
+                ("Belgrad", StanceKind::Deny),
+                ("Paris", StanceKind::Assert)
             ]
         );
         for s in &claim.stances {
