@@ -3,6 +3,7 @@
 
 use crate::dossier::{Cite, Dossier, TimelineEntry};
 use crate::{date_label, excerpt, stance_label};
+use lagebild_core::text::escape_html as esc;
 use lagebild_core::{Corpus, EntityKind};
 use std::fmt::Write;
 
@@ -352,20 +353,4 @@ fn cited(d: &Dossier) -> impl Iterator<Item = &Cite> {
         )
         .chain(d.passages.iter().flat_map(|p| [&p.a, &p.b]))
         .chain(d.dropped.iter().map(|b| &b.cite))
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -17,6 +17,7 @@ mod index;
 mod views;
 
 pub use analyzer::Analyzer;
+pub use lagebild_core::text::escape_html as html_escape;
 pub use views::*;
 
 use anyhow::{bail, Context, Result};
@@ -622,22 +623,6 @@ fn lead(text: &str, max_bytes: usize) -> &str {
         end -= 1;
     }
     &text[..end]
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn hash_stored(conn: &Connection, hash: &str) -> Result<bool> {
