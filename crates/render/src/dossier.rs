@@ -157,6 +157,13 @@ impl Dossier {
             .map(|e| (e.id.as_str(), e.name.as_str()))
             .collect();
         let name_of = |id: &str| names.get(id).copied().unwrap_or(id).to_string();
+        // A capital speaking for its state ("Pjöngjang" for Nordkorea) holds its claims as the state.
+        let referents: HashMap<&str, &str> = report
+            .entities
+            .iter()
+            .filter_map(|e| Some((e.id.as_str(), e.refers_to.as_deref()?)))
+            .collect();
+        let holder_name = |id: &str| name_of(referents.get(id).copied().unwrap_or(id));
 
         let title = report
             .stories
@@ -258,7 +265,7 @@ impl Dossier {
                 let mut cells: BTreeMap<String, Vec<(StanceKind, Cite)>> = BTreeMap::new();
                 for s in &c.stances {
                     let holder = match &s.holder {
-                        Some(id) => name_of(id),
+                        Some(id) => holder_name(id),
                         None => s.holder_text.clone(),
                     };
                     cells

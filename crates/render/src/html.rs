@@ -116,23 +116,27 @@ pub fn render(d: &Dossier, corpus: &Corpus) -> String {
         d.single_claims
     );
     if !d.claims.is_empty() {
-        let holders = crate::claim_holders(d);
+        let columns = crate::ClaimColumns::of(&d.claims);
+        let headings = columns.headings();
         let _ = write!(w, "<table><tr><th>Claim</th>");
-        for h in &holders {
+        for h in &headings {
             let _ = write!(w, "<th>{}</th>", esc(h));
         }
         let _ = writeln!(w, "</tr>");
         for c in &d.claims {
             let _ = write!(w, "<tr><td>{}</td>", esc(&c.statement));
-            for h in &holders {
+            for i in 0..headings.len() {
                 let _ = write!(w, "<td>");
-                for (s, e) in c.cells.get(h).into_iter().flatten() {
-                    let label = stance_label(*s);
+                for s in columns.cell(c, i) {
+                    let label = stance_label(s.stance);
+                    if let Some(h) = s.holder {
+                        let _ = write!(w, "{}: ", esc(h));
+                    }
                     let _ = write!(
                         w,
                         "<a class=\"{label}\" href=\"#{}\" title=\"{}\">{label}</a> ",
-                        anchor(e),
-                        esc(&excerpt(&e.text, 200))
+                        anchor(s.cite),
+                        esc(&excerpt(&s.cite.text, 200))
                     );
                 }
                 let _ = write!(w, "</td>");

@@ -5,7 +5,7 @@ pub mod dossier;
 pub mod html;
 pub mod markdown;
 
-pub use dossier::Dossier;
+pub use dossier::{Cite, ClaimRow, Dossier};
 use lagebild_core::output::Report;
 use lagebild_core::{Corpus, StanceKind};
 
@@ -72,21 +72,78 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-/// Columns of the claim matrix: holders with the most stances first, at most ten.
-pub fn claim_holders(d: &Dossier) -> Vec<String> {
-    let mut counts: std::collections::HashMap<&String, usize> = Default::default();
-    for c in &d.claims {
-        for (h, stances) in &c.cells {
-            *counts.entry(h).or_default() += stances.len();
+/// Most holder columns in the claim matrix; further holders share one last column.
+const CLAIM_COLUMNS: usize = 9;
+
+/// Columns of the claim matrix: the holders with the most stances, then one "other holders"
+/// column when there are more, so that no stance is left out of the matrix.
+pub struct ClaimColumns {
+    pub holders: Vec<String>,
+    pub others: bool,
+}
+
+/// One stance in a matrix cell; `holder` is named in the mixed "other holders" column.
+pub struct CellStance<'a> {
+    pub holder: Option<&'a str>,
+    pub stance: StanceKind,
+    pub cite: &'a Cite,
+}
+
+impl ClaimColumns {
+    pub fn of(claims: &[ClaimRow]) -> Self {
+        let mut counts: std::collections::HashMap<&String, usize> = Default::default();
+        for c in claims {
+            for (h, stances) in &c.cells {
+                *counts.entry(h).or_default() += stances.len();
+            }
+        }
+        let mut holders: Vec<(&String, usize)> = counts.into_iter().collect();
+        holders.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let others = holders.len() > CLAIM_COLUMNS + 1;
+        let shown = if others { CLAIM_COLUMNS } else { holders.len() };
+        ClaimColumns {
+            holders: holders
+                .into_iter()
+                .take(shown)
+                .map(|(h, _)| h.clone())
+                .collect(),
+            others,
         }
     }
-    let mut holders: Vec<(&String, usize)> = counts.into_iter().collect();
-    holders.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    holders
-        .into_iter()
-        .take(10)
-        .map(|(h, _)| h.clone())
-        .collect()
+
+    /// Column headings, the mixed column last.
+    pub fn headings(&self) -> Vec<&str> {
+        let mut h: Vec<&str> = self.holders.iter().map(String::as_str).collect();
+        if self.others {
+            h.push("Other holders");
+        }
+        h
+    }
+
+    /// The stances of `claim` under heading number `column` (as in [`Self::headings`]).
+    pub fn cell<'a>(&'a self, claim: &'a ClaimRow, column: usize) -> Vec<CellStance<'a>> {
+        let stances = |holder: Option<&'a str>, list: &'a Vec<(StanceKind, Cite)>| {
+            list.iter().map(move |(stance, cite)| CellStance {
+                holder,
+                stance: *stance,
+                cite,
+            })
+        };
+        match self.holders.get(column) {
+            Some(h) => claim
+                .cells
+                .get(h)
+                .into_iter()
+                .flat_map(|l| stances(None, l))
+                .collect(),
+            None => claim
+                .cells
+                .iter()
+                .filter(|(h, _)| !self.holders.contains(h))
+                .flat_map(|(h, l)| stances(Some(h.as_str()), l))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -165,5 +222,39 @@ mod tests {
         );
         assert_eq!(excerpt("a  b\nc", 10), "a b c");
         assert_eq!(excerpt("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn claim_matrix_keeps_every_stance_when_holders_overflow() {
+        let corpus = corpus();
+        let d = &corpus.docs[0].doc;
+        let cite = Cite {
+            doc: 0,
+            doc_id: d.meta.id.clone(),
+            span: lagebild_core::Span::new(0, 3),
+            text: d.slice(lagebild_core::Span::new(0, 3)).to_string(),
+        };
+        let cells = (0..12)
+            .map(|i| {
+                (
+                    format!("holder {i:02}"),
+                    vec![(StanceKind::Assert, cite.clone())],
+                )
+            })
+            .collect();
+        let claims = [ClaimRow {
+            statement: "s".into(),
+            cells,
+        }];
+        let columns = ClaimColumns::of(&claims);
+        let headings = columns.headings();
+        assert_eq!(headings.len(), CLAIM_COLUMNS + 1);
+        assert_eq!(headings.last(), Some(&"Other holders"));
+        let shown: usize = (0..headings.len())
+            .map(|i| columns.cell(&claims[0], i).len())
+            .sum();
+        assert_eq!(shown, 12, "no stance may fall off the matrix");
+        let mixed = columns.cell(&claims[0], CLAIM_COLUMNS);
+        assert!(mixed.iter().all(|s| s.holder.is_some()));
     }
 }

@@ -98,27 +98,35 @@ pub fn render(d: &Dossier) -> String {
         d.single_claims
     );
     if !d.claims.is_empty() {
-        let holders = crate::claim_holders(d);
+        let columns = crate::ClaimColumns::of(&d.claims);
+        let headings = columns.headings();
         let _ = writeln!(
             w,
             "| Claim | {} |",
-            holders
+            headings
                 .iter()
                 .map(|h| inline(h))
                 .collect::<Vec<_>>()
                 .join(" | ")
         );
-        let _ = writeln!(w, "|---|{}", "---|".repeat(holders.len()));
+        let _ = writeln!(w, "|---|{}", "---|".repeat(headings.len()));
         for c in &d.claims {
-            let cells: Vec<String> = holders
-                .iter()
-                .map(|h| match c.cells.get(h) {
-                    Some(stances) => stances
+            let cells: Vec<String> = (0..headings.len())
+                .map(|i| {
+                    columns
+                        .cell(c, i)
                         .iter()
-                        .map(|(s, e)| format!("{} {}", stance_label(*s), cite(e)))
+                        .map(|s| {
+                            let holder = s.holder.map(|h| format!("{}: ", inline(h)));
+                            format!(
+                                "{}{} {}",
+                                holder.unwrap_or_default(),
+                                stance_label(s.stance),
+                                cite(s.cite)
+                            )
+                        })
                         .collect::<Vec<_>>()
-                        .join("<br>"),
-                    None => String::new(),
+                        .join("<br>")
                 })
                 .collect();
             let _ = writeln!(w, "| {} | {} |", inline(&c.statement), cells.join(" | "));
