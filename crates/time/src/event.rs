@@ -11,16 +11,23 @@ const CLAUSE_BREAKS: &[char] = &[',', ';', ':', '–', '—', '(', ')'];
 /// else the publication date, else nothing.
 ///
 /// Vague references (`PAST_REF`, …) do not govern: they would place an event nowhere.
+///
+/// Sentences and timexes are sorted by position (as the segment and time stages give them), so
+/// the lookup is logarithmic: callers may ask for every event of a long document.
 pub fn event_date(doc: &Document, ann: &Annotations, span: Span) -> (Option<String>, DateSource) {
+    let at = ann.sentences.partition_point(|s| s.end <= span.start);
     let sentence = ann
         .sentences
-        .iter()
+        .get(at)
         .copied()
-        .find(|s| s.start <= span.start && span.start < s.end.max(s.start + 1))
+        .filter(|s| s.start <= span.start)
         .unwrap_or_else(|| Span::new(0, doc.len_chars()));
-    let dates: Vec<_> = ann
+    let first = ann
         .timexes
+        .partition_point(|t| t.span.start < sentence.start);
+    let dates: Vec<_> = ann.timexes[first..]
         .iter()
+        .take_while(|t| t.span.start < sentence.end)
         .filter(|t| t.kind == TimexType::Date || t.kind == TimexType::Time)
         .filter(|t| sentence.contains(t.span) && !t.value.ends_with("_REF"))
         .filter(|t| {
