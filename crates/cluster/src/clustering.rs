@@ -13,11 +13,18 @@
 //! 2018: TF-IDF similarity with time decay); a new cluster joins the most similar story,
 //! compared over a much longer time. Document frequencies, centroids and postings stay in
 //! memory, so adding an article costs the same whatever the corpus size.
+//!
+//! At a million articles placement is bound by memory, not arithmetic: each article is scored
+//! against about a hundred candidate centroids spread over a large heap. So the article is
+//! spread into a small cuckoo table that the centroids' terms are looked up in without a
+//! branch, the next candidates' centroids are prefetched, candidates that cannot beat the best
+//! so far are dropped after their cheap channel, and summing each term's occurrences happens
+//! in [`features`], which callers run in parallel.
 
 use crate::analyze::{mix, term_id, word_hash, words, Analyzer};
 use jiff::civil::Date;
 use lagebild_core::lang;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// A sparse vector sorted by term.
@@ -37,7 +44,9 @@ const MAX_LEAD: usize = 240;
 /// Characters kept of a name-like word: folds inflection ("Russlands", "Russland").
 const NAME_PREFIX: usize = 5;
 
-/// What the clusterer needs of an article: weighted term occurrences per channel.
+/// What the clusterer needs of an article: weighted terms per channel. [`features`] lists
+/// each term once, sorted, with its occurrences' weights summed (done in parallel before the
+/// sequential clustering); other lists of occurrences are compacted when used.
 #[derive(Clone, Debug, Default)]
 pub struct Features {
     pub channels: [Vec<(u32, f32)>; CHANNELS],
@@ -145,6 +154,11 @@ pub fn features(
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| lead_of(text, passages));
     add_terms(analyzer, lead, &mut 0, Some(LEAD_BOOST), &mut f);
+    for list in &mut f.channels {
+        compact(list);
+        // Batches of features wait in memory for the sequential clusterer.
+        list.shrink_to_fit();
+    }
     f
 }
 
@@ -209,26 +223,17 @@ fn norms(channels: &[Sparse; CHANNELS]) -> [f32; CHANNELS] {
     channels.each_ref().map(|v| norm(v))
 }
 
-/// Cosine of each channel, given both sides' norms (a cluster's vectors are unnormalised sums;
-/// an article's norms are computed once for all its candidates).
-fn cosines_with_norms(
-    (a, a_norms): (&Profile, &[f32; CHANNELS]),
-    b: &[Sparse; CHANNELS],
-    b_norms: &[f32; CHANNELS],
-) -> [f32; CHANNELS] {
+/// Cosine of each channel of two profiles.
+pub fn channel_cosines(a: &Profile, b: &Profile) -> [f32; CHANNELS] {
+    let (na, nb) = (norms(&a.channels), norms(&b.channels));
     std::array::from_fn(|c| {
-        let n = a_norms[c] * b_norms[c];
+        let n = na[c] * nb[c];
         if n > 0.0 {
-            (dot(&a.channels[c], &b[c]) / n).clamp(0.0, 1.0)
+            (dot(&a.channels[c], &b.channels[c]) / n).clamp(0.0, 1.0)
         } else {
             0.0
         }
     })
-}
-
-/// Cosine of each channel of two profiles.
-pub fn channel_cosines(a: &Profile, b: &Profile) -> [f32; CHANNELS] {
-    cosines_with_norms((a, &norms(&a.channels)), &b.channels, &norms(&b.channels))
 }
 
 /// Similarity 0–1 from the channels' cosines: the weighted mean of their square roots (the
@@ -242,10 +247,125 @@ pub fn similarity(w: &Weights, a: &Profile, b: &Profile) -> f32 {
     combine(w, &channel_cosines(a, b))
 }
 
+/// Sorts weighted term occurrences by term and sums the weights of each term (in occurrence
+/// order, a stable sort), so that every term appears once.
+fn compact(list: &mut Vec<(u32, f32)>) {
+    if is_compact(list) {
+        return;
+    }
+    list.sort_by_key(|x| x.0);
+    let mut w = 0;
+    for r in 0..list.len() {
+        if w > 0 && list[w - 1].0 == list[r].0 {
+            list[w - 1].1 += list[r].1;
+        } else {
+            list[w] = list[r];
+            w += 1;
+        }
+    }
+    list.truncate(w);
+}
+
+fn is_compact(list: &[(u32, f32)]) -> bool {
+    list.windows(2).all(|p| p[0].0 < p[1].0)
+}
+
+/// A feature channel with each term once: borrowed when [`features`] made it, else compacted.
+fn compacted(list: &[(u32, f32)]) -> std::borrow::Cow<'_, [(u32, f32)]> {
+    if is_compact(list) {
+        std::borrow::Cow::Borrowed(list)
+    } else {
+        let mut v = list.to_vec();
+        compact(&mut v);
+        std::borrow::Cow::Owned(v)
+    }
+}
+
+/// Smoothed inverse document frequency of a term in `df` of `docs` documents.
+fn idf(docs: u32, df: u32) -> f32 {
+    ((docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
+}
+
+/// Document frequencies of one channel: an open-addressing table of `(term, count)` (load
+/// ≤ 1/2) whose slots can be prefetched. With a million articles the vocabulary outgrows the
+/// caches, and looking an article's terms up one cache miss after the other took a sixth of
+/// the clustering time.
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    /// `(term, count)`; count 0 marks an empty slot.
+    slots: Vec<(u32, u32)>,
+    bits: u32,
+    len: usize,
+}
+
+impl Counts {
+    /// Home slot of a term: the top bits of a multiplicative hash. Only called when
+    /// `slots` is not empty (`bits` ≥ 4).
+    fn home(&self, t: u32) -> usize {
+        (t.wrapping_mul(0x9e37_79b1) >> (32 - self.bits)) as usize
+    }
+
+    fn get(&self, t: u32) -> u32 {
+        if self.slots.is_empty() {
+            return 0;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(t);
+        loop {
+            let (k, n) = self.slots[i];
+            if n == 0 || k == t {
+                return n;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn prefetch(&self, t: u32) {
+        if !self.slots.is_empty() {
+            prefetch(&self.slots[self.home(t)]);
+        }
+    }
+
+    /// Adds `n` to the count of `t`; returns the new count.
+    fn add(&mut self, t: u32, n: u32) -> u32 {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(t);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.1 == 0 {
+                *slot = (t, n);
+                self.len += 1;
+                return n;
+            }
+            if slot.0 == t {
+                slot.1 += n;
+                return slot.1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        self.bits = (2 * old.len()).max(16).trailing_zeros();
+        self.slots = vec![(0, 0); 1 << self.bits];
+        self.len = 0;
+        for (t, n) in old.into_iter().filter(|x| x.1 > 0) {
+            self.add(t, n);
+        }
+    }
+}
+
+/// How many terms ahead a term's document frequency is prefetched.
+const DF_AHEAD: usize = 8;
+
 /// Document frequencies seen so far, for IDF weights.
 #[derive(Clone, Debug, Default)]
 pub struct TermStats {
-    df: [FxHashMap<u32, u32>; CHANNELS],
+    df: [Counts; CHANNELS],
     docs: u32,
 }
 
@@ -254,45 +374,64 @@ impl TermStats {
     pub fn add(&mut self, f: &Features) {
         self.docs += 1;
         for (c, list) in f.channels.iter().enumerate() {
-            let set: FxHashSet<u32> = list.iter().map(|x| x.0).collect();
-            for t in set {
-                *self.df[c].entry(t).or_default() += 1;
+            for &(t, _) in compacted(list).iter() {
+                self.df[c].add(t, 1);
             }
         }
-    }
-
-    fn idf(&self, c: usize, t: u32) -> f32 {
-        let df = self.df[c].get(&t).copied().unwrap_or(0) as f32;
-        ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
-    }
-
-    fn vector(&self, c: usize, list: &[(u32, f32)], max_terms: usize) -> Sparse {
-        let mut tf: FxHashMap<u32, f32> = FxHashMap::default();
-        for &(t, w) in list {
-            *tf.entry(t).or_default() += w;
-        }
-        let mut v: Sparse = tf
-            .into_iter()
-            .map(|(t, n)| (t, n.ln_1p() * self.idf(c, t)))
-            .collect();
-        if v.len() > max_terms {
-            v.select_nth_unstable_by(max_terms, |a, b| b.1.total_cmp(&a.1));
-            v.truncate(max_terms);
-        }
-        let n = norm(&v).max(f32::MIN_POSITIVE);
-        for x in &mut v {
-            x.1 /= n;
-        }
-        v.sort_unstable_by_key(|x| x.0);
-        v
     }
 
     /// TF-IDF profile with at most `max_terms` terms per channel.
     pub fn profile(&self, f: &Features, max_terms: usize) -> Profile {
         Profile {
-            channels: std::array::from_fn(|c| self.vector(c, &f.channels[c], max_terms)),
+            channels: std::array::from_fn(|c| {
+                let df = &self.df[c];
+                let v = compacted(&f.channels[c])
+                    .iter()
+                    .map(|&(t, n)| (t, n.ln_1p() * idf(self.docs, df.get(t))))
+                    .collect();
+                top_normalised(v, max_terms)
+            }),
         }
     }
+
+    /// [`Self::add`], then [`Self::profile`], in one pass over the frequency tables.
+    fn add_and_profile(&mut self, f: &Features, max_terms: usize) -> Profile {
+        self.docs += 1;
+        let docs = self.docs;
+        Profile {
+            channels: std::array::from_fn(|c| {
+                let df = &mut self.df[c];
+                let list = compacted(&f.channels[c]);
+                let mut v = Vec::with_capacity(list.len());
+                for (i, &(t, n)) in list.iter().enumerate() {
+                    if let Some(&(ahead, _)) = list.get(i + DF_AHEAD) {
+                        df.prefetch(ahead);
+                    }
+                    v.push((t, n.ln_1p() * idf(docs, df.add(t, 1))));
+                }
+                top_normalised(v, max_terms)
+            }),
+        }
+    }
+}
+
+/// Order of terms by weight, heaviest first; the smaller term first among equals.
+fn heavier(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// The `max_terms` heaviest terms, scaled to unit length, sorted by term.
+fn top_normalised(mut v: Sparse, max_terms: usize) -> Sparse {
+    if v.len() > max_terms {
+        v.select_nth_unstable_by(max_terms, heavier);
+        v.truncate(max_terms);
+        v.sort_unstable_by_key(|x| x.0);
+    }
+    let n = norm(&v).max(f32::MIN_POSITIVE);
+    for x in &mut v {
+        x.1 /= n;
+    }
+    v
 }
 
 /// Thresholds and sizes of the clusterer.
@@ -328,14 +467,25 @@ impl Default for ClusterConfig {
     }
 }
 
+/// A threshold of a language's `cluster-similarity.tsv` (`join`, `story_join`: chosen by
+/// `eval similarity` as the F1-best decision on the SemEval pairs), else `default`.
+fn threshold(code: &str, name: &str, default: f32) -> f32 {
+    lang::get_or_default(code)
+        .rows("cluster-similarity.tsv")
+        .find(|row| row.first() == Some(&name))
+        .and_then(|row| row.get(1)?.parse::<f32>().ok())
+        .filter(|v| (0.0..=1.0).contains(v))
+        .unwrap_or(default)
+}
+
 impl ClusterConfig {
-    /// Sizes and thresholds with the similarity weights of a language.
+    /// Sizes, and the thresholds and similarity weights of a language.
     pub fn for_language(code: &str) -> Self {
         ClusterConfig {
             doc_terms: 256,
             centroid_terms: 128,
-            join: 0.55,
-            story_join: 0.5,
+            join: threshold(code, "join", 0.55),
+            story_join: threshold(code, "story_join", 0.5),
             cluster_days: 3.0,
             story_days: 60.0,
             walk: 16,
@@ -356,9 +506,22 @@ struct Group {
 }
 
 impl Group {
-    fn add(&mut self, p: &Profile, date: Option<Date>, keep: usize) {
+    /// Adds an article's vectors to the sums, keeping the `keep` heaviest terms; channels of
+    /// weight 0 in `w` are never compared, so they are not kept.
+    fn add(
+        &mut self,
+        p: &Profile,
+        date: Option<Date>,
+        (keep, w): (usize, &Weights),
+        scratch: &mut Sparse,
+    ) {
         for (c, v) in p.channels.iter().enumerate() {
-            self.sum[c] = merge(&self.sum[c], v, keep);
+            if w.0[c] <= 0.0 {
+                continue;
+            }
+            merge(&self.sum[c], v, keep, scratch);
+            self.sum[c].clear();
+            self.sum[c].extend_from_slice(scratch);
             self.norms[c] = norm(&self.sum[c]);
         }
         self.first = min_date(self.first, date);
@@ -372,8 +535,36 @@ impl Group {
         }
     }
 
-    fn similarity(&self, w: &Weights, p: (&Profile, &[f32; CHANNELS])) -> f32 {
-        combine(w, &cosines_with_norms(p, &self.sum, &self.norms))
+    /// Prefetches the vectors [`Self::similarity_to`] will read.
+    fn prefetch(&self, w: &Weights) {
+        for (c, v) in self.sum.iter().enumerate() {
+            if w.0[c] > 0.0 {
+                for line in v.chunks(8) {
+                    prefetch(line.as_ptr());
+                }
+            }
+        }
+    }
+
+    /// Similarity to an article (as [`similarity`]) times `decay`; channels of weight 0 are
+    /// skipped. `None` as soon as the result is sure to stay below `floor`.
+    fn similarity_to(&self, w: &Weights, a: &Query, decay: f32, floor: Option<f32>) -> Option<f32> {
+        let mut s = 0.0;
+        for c in 0..CHANNELS {
+            if w.0[c] <= 0.0 {
+                continue;
+            }
+            let n = a.norms[c] * self.norms[c];
+            if n > 0.0 {
+                s += w.0[c] * (a.tables[c].dot(&self.sum[c]) / n).clamp(0.0, 1.0).sqrt();
+            }
+            // The channels still to come add at most their weights (cosine ≤ 1).
+            let rest: f32 = w.0[c + 1..].iter().sum();
+            if floor.is_some_and(|f| (s + rest) * decay < f) {
+                return None;
+            }
+        }
+        Some(s * decay)
     }
 
     /// Time factor: 1 inside the group's span or when a date is missing, fading outside.
@@ -400,9 +591,9 @@ fn min_date(a: Option<Date>, b: Option<Date>) -> Option<Date> {
     }
 }
 
-/// Sum of two sparse vectors, keeping the `keep` heaviest terms.
-fn merge(a: &[(u32, f32)], b: &[(u32, f32)], keep: usize) -> Sparse {
-    let mut out = Vec::with_capacity(a.len() + b.len());
+/// Sum of two sparse vectors into `out`, keeping the `keep` heaviest terms.
+fn merge(a: &[(u32, f32)], b: &[(u32, f32)], keep: usize, out: &mut Sparse) {
+    out.clear();
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
@@ -422,7 +613,6 @@ fn merge(a: &[(u32, f32)], b: &[(u32, f32)], keep: usize) -> Sparse {
         out.truncate(keep);
         out.sort_unstable_by_key(|x| x.0);
     }
-    out
 }
 
 /// Where an article went.
@@ -436,6 +626,100 @@ pub struct Placement {
     pub centrality: f32,
 }
 
+/// A sparse vector spread into a cuckoo hash table (two direct-mapped halves, load ≤ 1/4),
+/// so that a centroid's terms are looked up one by one without a branch: scoring hundreds of
+/// candidate centroids per article is the clusterer's hot loop, and both a merge walk of two
+/// sorted lists and a probing lookup mispredict a branch on about every term.
+#[derive(Debug, Default)]
+struct Table {
+    /// `(term, weight)`, the two halves one after the other; empty slots hold weight 0, so
+    /// they add nothing whatever term they are taken for.
+    slots: Vec<(u32, f32)>,
+    bits: u32,
+    /// The vector when cuckoo insertion fails (next to never): merge walks instead.
+    sorted: Option<Sparse>,
+}
+
+/// Most displacements of one cuckoo insertion before giving up.
+const MAX_KICKS: usize = 64;
+
+impl Table {
+    fn slot(&self, t: u32, half: usize) -> usize {
+        let mask = (1usize << self.bits) - 1;
+        if half == 0 {
+            t as usize & mask
+        } else {
+            // Top bits of a multiplicative hash: independent of the low bits used above.
+            (1 << self.bits) + (t.wrapping_mul(0x9e37_79b1) >> (32 - self.bits)) as usize
+        }
+    }
+
+    fn fill(&mut self, v: &[(u32, f32)]) {
+        self.bits = (2 * v.len()).next_power_of_two().max(8).trailing_zeros();
+        self.slots.clear();
+        self.slots.resize(2 << self.bits, (0, 0.0));
+        self.sorted = None;
+        for &x in v.iter().filter(|x| x.1 != 0.0) {
+            if !self.insert(x) {
+                self.sorted = Some(v.to_vec());
+                return;
+            }
+        }
+    }
+
+    fn insert(&mut self, mut x: (u32, f32)) -> bool {
+        let mut half = 0;
+        for _ in 0..MAX_KICKS {
+            let i = self.slot(x.0, half);
+            x = std::mem::replace(&mut self.slots[i], x);
+            if x.1 == 0.0 {
+                return true;
+            }
+            half ^= 1;
+        }
+        false
+    }
+
+    /// Dot product with a sparse vector; sums in `b`'s order, as [`dot`] does.
+    fn dot(&self, b: &[(u32, f32)]) -> f32 {
+        if let Some(a) = &self.sorted {
+            return dot(a, b);
+        }
+        let pick = |i: usize, t: u32| {
+            let (k, w) = self.slots[i];
+            f32::from_bits(w.to_bits() & 0u32.wrapping_sub(u32::from(k == t)))
+        };
+        let mut s = 0.0;
+        for &(t, w) in b {
+            s += (pick(self.slot(t, 0), t) + pick(self.slot(t, 1), t)) * w;
+        }
+        s
+    }
+}
+
+/// The article being placed, prepared once for all its candidates.
+#[derive(Debug, Default)]
+struct Query {
+    tables: [Table; CHANNELS],
+    norms: [f32; CHANNELS],
+    /// Posting keys: the heaviest terms of each channel.
+    keys: Vec<u32>,
+    /// Candidate groups (scratch).
+    candidates: Vec<u32>,
+    /// Merged centroid, heaviest terms (scratch).
+    scratch: Sparse,
+}
+
+impl Query {
+    fn prepare(&mut self, p: &Profile, query_terms: usize) {
+        for c in 0..CHANNELS {
+            self.tables[c].fill(&p.channels[c]);
+        }
+        self.norms = norms(&p.channels);
+        query_keys(p, query_terms, &mut self.scratch, &mut self.keys);
+    }
+}
+
 /// Streaming clusterer: clusters and stories with their inverted indexes.
 #[derive(Debug, Default)]
 pub struct StreamClusterer {
@@ -446,28 +730,90 @@ pub struct StreamClusterer {
     stories: Vec<Group>,
     cluster_postings: FxHashMap<u32, Vec<u32>>,
     story_postings: FxHashMap<u32, Vec<u32>>,
+    query: Query,
 }
 
-/// Terms of a profile to look candidates up by: the heaviest of each channel.
-fn query_terms(p: &Profile, n: usize) -> Vec<u32> {
-    let mut out = Vec::with_capacity(CHANNELS * n);
-    for c in 0..CHANNELS {
-        let mut v = p.channels[c].clone();
-        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-        out.extend(v.iter().take(n).map(|x| (x.0 << 1) | c as u32));
+/// Terms of a profile to look candidates up by: the `n` heaviest of each channel, tagged
+/// with the channel.
+fn query_keys(p: &Profile, n: usize, scratch: &mut Sparse, out: &mut Vec<u32>) {
+    out.clear();
+    for (c, v) in p.channels.iter().enumerate() {
+        scratch.clear();
+        scratch.extend_from_slice(v);
+        if scratch.len() > n {
+            scratch.select_nth_unstable_by(n, heavier);
+            scratch.truncate(n);
+        }
+        out.extend(scratch.iter().map(|x| (x.0 << 1) | c as u32));
     }
-    out
 }
 
-fn candidates(postings: &FxHashMap<u32, Vec<u32>>, keys: &[u32], walk: usize) -> Vec<u32> {
-    let mut out: Vec<u32> = keys
-        .iter()
-        .filter_map(|k| postings.get(k))
-        .flat_map(|list| list.iter().rev().take(walk).copied())
-        .collect();
+/// Groups posted under any of `keys`, the `walk` most recent per key, sorted and deduplicated.
+fn candidates(postings: &FxHashMap<u32, Vec<u32>>, keys: &[u32], walk: usize, out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(
+        keys.iter()
+            .filter_map(|k| postings.get(k))
+            .flat_map(|list| list.iter().rev().take(walk).copied()),
+    );
     out.sort_unstable();
     out.dedup();
-    out
+}
+
+/// How many candidates ahead their data is prefetched (the centroids live all over a large
+/// heap: waiting for each from memory in turn, not arithmetic, is what scoring costs).
+const AHEAD: usize = 4;
+
+/// Asks the CPU to start loading the cache line at `p` (a hint; nothing off x86-64).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults, whatever the address; SSE is part of
+    // the x86-64 baseline (the intrinsic is safe to call from Rust 1.87 on).
+    #[allow(unused_unsafe)]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast::<i8>())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// The most similar group among the candidates, with its time-decayed similarity.
+///
+/// Candidates are scored most recent first, since the latest clusters are the likeliest to
+/// win, and channel by channel: once the channels scored so far cannot lift a candidate above
+/// the best one (the others counted at cosine 1), the rest are skipped. The winner is the same
+/// as scoring everything: the highest similarity, the most recent group among equals.
+fn best(
+    groups: &[Group],
+    candidates: &[u32],
+    q: &Query,
+    date: Option<Date>,
+    (weights, days): (&Weights, f32),
+) -> Option<(u32, f32)> {
+    let mut best: Option<(u32, f32)> = None;
+    for (k, &g) in candidates.iter().enumerate().rev() {
+        if let Some(&ahead) = k.checked_sub(2 * AHEAD).map(|i| &candidates[i]) {
+            prefetch(&groups[ahead as usize]);
+        }
+        if let Some(&ahead) = k.checked_sub(AHEAD).map(|i| &candidates[i]) {
+            groups[ahead as usize].prefetch(weights);
+        }
+        let group = &groups[g as usize];
+        let decay = group.decay(date, days);
+        let floor = best.map(|(_, s)| s);
+        // Similarity is at most 1: a candidate faded below the best cannot win.
+        if floor.is_some_and(|s| decay < s) {
+            continue;
+        }
+        let Some(score) = group.similarity_to(weights, q, decay, floor) else {
+            continue;
+        };
+        if best.is_none_or(|(b, s)| score > s || (score == s && g > b)) {
+            best = Some((g, score));
+        }
+    }
+    best
 }
 
 fn post(postings: &mut FxHashMap<u32, Vec<u32>>, keys: &[u32], id: u32) {
@@ -516,63 +862,45 @@ impl StreamClusterer {
         self.stats.profile(f, self.cfg.doc_terms)
     }
 
-    fn best(
-        &self,
-        groups: &[Group],
-        postings: &FxHashMap<u32, Vec<u32>>,
-        keys: &[u32],
-        p: &Profile,
-        date: Option<Date>,
-        (weights, days): (&Weights, f32),
-    ) -> Option<(u32, f32)> {
-        let p_norms = norms(&p.channels);
-        let mut best: Option<(u32, f32)> = None;
-        for g in candidates(postings, keys, self.cfg.walk) {
-            let group = &groups[g as usize];
-            let decay = group.decay(date, days);
-            // Similarity is at most 1: a candidate faded below the best cannot win.
-            if best.is_some_and(|(_, s)| decay < s) {
-                continue;
-            }
-            let score = group.similarity(weights, (p, &p_norms)) * decay;
-            if best.is_none_or(|(b, s)| score > s || (score == s && g > b)) {
-                best = Some((g, score));
-            }
-        }
-        best
-    }
-
     /// Places the next article (articles should arrive in time order).
     pub fn add(&mut self, f: &Features) -> Placement {
-        self.stats.add(f);
-        let p = self.stats.profile(f, self.cfg.doc_terms);
-        let keys = query_terms(&p, self.cfg.query_terms);
+        let p = self.stats.add_and_profile(f, self.cfg.doc_terms);
+        let q = &mut self.query;
+        q.prepare(&p, self.cfg.query_terms);
         let keep = self.cfg.centroid_terms;
-        let joined = self
-            .best(
-                &self.clusters,
-                &self.cluster_postings,
-                &keys,
-                &p,
-                f.date,
-                (&self.cfg.weights, self.cfg.cluster_days),
-            )
-            .filter(|(_, s)| *s >= self.cfg.join);
+        candidates(
+            &self.cluster_postings,
+            &q.keys,
+            self.cfg.walk,
+            &mut q.candidates,
+        );
+        let joined = best(
+            &self.clusters,
+            &q.candidates,
+            q,
+            f.date,
+            (&self.cfg.weights, self.cfg.cluster_days),
+        )
+        .filter(|(_, s)| *s >= self.cfg.join);
         let (cluster, new_cluster, story, new_story) = match joined {
             Some((c, _)) => (c, false, self.story_of[c as usize], false),
             None => {
                 let c = self.clusters.len() as u32;
                 self.clusters.push(Group::default());
-                let found = self
-                    .best(
-                        &self.stories,
-                        &self.story_postings,
-                        &keys,
-                        &p,
-                        f.date,
-                        (&self.cfg.story_weights, self.cfg.story_days),
-                    )
-                    .filter(|(_, s)| *s >= self.cfg.story_join);
+                candidates(
+                    &self.story_postings,
+                    &q.keys,
+                    self.cfg.walk,
+                    &mut q.candidates,
+                );
+                let found = best(
+                    &self.stories,
+                    &q.candidates,
+                    q,
+                    f.date,
+                    (&self.cfg.story_weights, self.cfg.story_days),
+                )
+                .filter(|(_, s)| *s >= self.cfg.story_join);
                 let (s, new) = match found {
                     Some((s, _)) => (s, false),
                     None => {
@@ -584,12 +912,18 @@ impl StreamClusterer {
                 (c, true, s, new)
             }
         };
-        self.clusters[cluster as usize].add(&p, f.date, keep);
-        self.stories[story as usize].add(&p, f.date, keep);
-        post(&mut self.cluster_postings, &keys, cluster);
-        post(&mut self.story_postings, &keys, story);
+        self.clusters[cluster as usize].add(&p, f.date, (keep, &self.cfg.weights), &mut q.scratch);
+        self.stories[story as usize].add(
+            &p,
+            f.date,
+            (keep, &self.cfg.story_weights),
+            &mut q.scratch,
+        );
+        post(&mut self.cluster_postings, &q.keys, cluster);
+        post(&mut self.story_postings, &q.keys, story);
         let centrality = self.clusters[cluster as usize]
-            .similarity(&self.cfg.weights, (&p, &norms(&p.channels)));
+            .similarity_to(&self.cfg.weights, q, 1.0, None)
+            .unwrap_or(0.0);
         Placement {
             cluster,
             new_cluster,
@@ -639,8 +973,15 @@ mod tests {
             "sentence-initial stop words are no names"
         );
         // Weights fade with the position; the headline adds boosted terms.
-        let w: Vec<f32> = f.channels[0].iter().map(|x| x.1).collect();
-        assert!(w.windows(2).all(|p| p[0] > p[1]) && w[0] <= 1.0);
+        let weight = |f: &Features, w: &str| {
+            let t = term_id(w);
+            f.channels[0].iter().find(|x| x.0 == t).map_or(0.0, |x| x.1)
+        };
+        let fading: Vec<f32> = ["minis", "merke", "berli", "2023", "russl", "rolle"]
+            .iter()
+            .map(|w| weight(&f, w))
+            .collect();
+        assert!(fading.windows(2).all(|p| p[0] > p[1]) && fading[0] <= 1.0);
         let g = features(
             a,
             text,
@@ -648,8 +989,41 @@ mod tests {
             Some("Merkel in Berlin"),
             None,
         );
-        assert_eq!(g.channels[0].len(), f.channels[0].len() + 2);
-        assert_eq!(g.channels[0].last().map(|x| x.1), Some(LEAD_BOOST[0]));
+        assert_eq!(terms(&g, 0), terms(&f, 0));
+        assert_eq!(weight(&g, "merke"), weight(&f, "merke") + LEAD_BOOST[0]);
+        assert_eq!(weight(&g, "minis"), weight(&f, "minis"));
+    }
+
+    #[test]
+    fn features_list_each_term_once_and_stats_accept_raw_occurrences() {
+        let f = feats("Berlin, Berlin, wir fahren nach Berlin.", None);
+        for c in 0..CHANNELS {
+            assert!(f.channels[c].windows(2).all(|p| p[0].0 < p[1].0));
+        }
+        let berlin = f.channels[0].iter().find(|x| x.0 == term_id("berli"));
+        assert!(
+            berlin.is_some_and(|x| x.1 > 2.0),
+            "three occurrences summed"
+        );
+        // Raw, repeated occurrences in any order give the same profile as their sum.
+        let raw = Features {
+            channels: [vec![(7, 1.0), (3, 0.5), (7, 1.0)], vec![(9, 1.0)]],
+            date: None,
+        };
+        let summed = Features {
+            channels: [vec![(3, 0.5), (7, 2.0)], vec![(9, 1.0)]],
+            date: None,
+        };
+        let (mut a, mut b) = (TermStats::default(), TermStats::default());
+        a.add(&raw);
+        b.add(&summed);
+        assert_eq!(a.profile(&raw, 8), b.profile(&summed, 8));
+        assert_eq!(a.add_and_profile(&raw, 8), b.add_and_profile(&summed, 8));
+        // Adding and profiling in one pass is adding, then profiling.
+        let mut c = a.clone();
+        c.add(&raw);
+        assert_eq!(c.profile(&raw, 1), a.add_and_profile(&raw, 1));
+        assert_eq!(c.profile(&raw, 1).channels[0], [(7, 1.0)]);
     }
 
     #[test]
@@ -743,5 +1117,96 @@ mod tests {
             similarity(&w, &Profile::default(), &Profile::default()),
             0.0
         );
+    }
+
+    /// A random sparse vector sorted by term, drawing terms from `0..universe`.
+    fn random_sparse(seed: u64, len: usize, universe: u64) -> Sparse {
+        let mut v: Sparse = (0..len as u64)
+            .map(|i| {
+                let h = mix(seed.wrapping_mul(1000).wrapping_add(i));
+                (
+                    (h % universe) as u32,
+                    (h >> 40) as f32 / (1u64 << 24) as f32 + 0.01,
+                )
+            })
+            .collect();
+        compact(&mut v);
+        v
+    }
+
+    #[test]
+    fn counts_count_like_a_hash_map() {
+        let mut counts = Counts::default();
+        let mut want: FxHashMap<u32, u32> = FxHashMap::default();
+        assert_eq!(counts.get(7), 0);
+        for i in 0..5000u64 {
+            let t = (mix(i % 1700) >> 40) as u32;
+            *want.entry(t).or_default() += 1;
+            assert_eq!(counts.add(t, 1), want[&t]);
+        }
+        assert!(want.iter().all(|(&t, &n)| counts.get(t) == n));
+        assert_eq!(counts.get(u32::MAX), 0);
+        assert!(2 * counts.len <= counts.slots.len());
+    }
+
+    #[test]
+    fn table_dot_is_the_merge_dot() {
+        let mut t = Table::default();
+        for (seed, len) in [(1, 0), (2, 1), (3, 7), (4, 64), (5, 256), (6, 300)] {
+            let a = random_sparse(seed, len, 400);
+            t.fill(&a);
+            assert!(t.sorted.is_none());
+            for other in 0..5 {
+                let b = random_sparse(100 + other, 128, 400);
+                assert_eq!(t.dot(&b).to_bits(), dot(&a, &b).to_bits());
+            }
+        }
+        // Terms that share both cuckoo slots cannot all be placed: merge walks instead.
+        let clash: Sparse = (0..8).map(|i| (i << 20, 1.0)).collect();
+        t.fill(&clash);
+        assert!(t.sorted.is_some());
+        assert_eq!(t.dot(&clash), 8.0);
+    }
+
+    #[test]
+    fn pruned_search_finds_the_brute_force_best() {
+        let w = Weights([0.42, 0.58]);
+        let groups: Vec<Group> = (0..60)
+            .map(|g| {
+                let mut group = Group::default();
+                let mut scratch = Vec::new();
+                for k in 0..1 + g % 4 {
+                    let p = Profile {
+                        channels: [
+                            random_sparse(g * 10 + k, 30, 200),
+                            random_sparse(g * 10 + k + 5000, 120, 600),
+                        ],
+                    };
+                    group.add(&p, None, (128, &w), &mut scratch);
+                }
+                group
+            })
+            .collect();
+        let all: Vec<u32> = (0..groups.len() as u32).collect();
+        let mut q = Query::default();
+        for seed in 0..20 {
+            let p = Profile {
+                channels: [
+                    random_sparse(seed * 10, 30, 200),
+                    random_sparse(seed * 10 + 5000, 120, 600),
+                ],
+            };
+            q.prepare(&p, 8);
+            for weights in [&w, &Weights([1.0, 0.0])] {
+                let brute = all
+                    .iter()
+                    .map(|&g| (g, similarity(weights, &p, &groups[g as usize].profile())))
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                let found = best(&groups, &all, &q, None, (weights, 1.0));
+                assert_eq!(found.map(|b| b.0), brute.map(|b| b.0));
+                let (found, brute) = (found.unwrap().1, brute.unwrap().1);
+                assert!((found - brute).abs() < 1e-6, "{found} {brute}");
+            }
+        }
     }
 }

@@ -100,6 +100,18 @@ pub struct NearDuplicate {
     pub similarity: f32,
 }
 
+/// What decided which member of a copy group is the original.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProvenanceBasis {
+    /// The original is the only member with the earliest publication date.
+    Date,
+    /// No date told the members apart: the original is the member the others' content is best
+    /// contained in.
+    #[default]
+    Containment,
+}
+
 /// Provenance of a group of copies: the most likely original and the documents derived from it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CopyGroup {
@@ -107,6 +119,9 @@ pub struct CopyGroup {
     pub original: usize,
     /// Derived documents with the share of their text found in the original (0–1).
     pub derived: Vec<(usize, f32)>,
+    /// Which criterion chose the original.
+    #[serde(default)]
+    pub basis: ProvenanceBasis,
 }
 
 /// Everything lagebild knows about a set of documents.

@@ -2,7 +2,7 @@
 //! keep them, add fields freely. Offsets are char offsets into the document's `text`.
 
 use crate::annotation::{Anchoring, DateSource, EntityKind, QuoteKind, SectionKind, TimexType};
-use crate::corpus::{Corpus, DocSpan, StanceKind};
+use crate::corpus::{Corpus, DocSpan, ProvenanceBasis, StanceKind};
 use crate::text::Span;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -188,6 +188,9 @@ pub struct DerivedOut {
 pub struct CopyGroupOut {
     pub original: String,
     pub derived: Vec<DerivedOut>,
+    /// What chose the original: the earliest publication date, or content containment.
+    #[serde(default)]
+    pub basis: ProvenanceBasis,
 }
 
 pub fn entity_id(i: usize) -> String {
@@ -410,6 +413,7 @@ impl Report {
             .iter()
             .map(|g| CopyGroupOut {
                 original: doc_id(g.original),
+                basis: g.basis,
                 derived: g
                     .derived
                     .iter()

@@ -1,7 +1,9 @@
 //! The dossier: what an analyst reads, built once from the corpus and rendered as Markdown or HTML.
 
 use lagebild_core::output::Report;
-use lagebild_core::{Corpus, DateSource, EntityKind, SectionKind, Span, StanceKind};
+use lagebild_core::{
+    Corpus, DateSource, EntityKind, ProvenanceBasis, SectionKind, Span, StanceKind,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A piece of evidence the reader can follow back to the article.
@@ -78,6 +80,7 @@ pub struct StoryView {
 pub struct CopyView {
     pub original: String,
     pub derived: Vec<(String, f32)>,
+    pub basis: ProvenanceBasis,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -326,6 +329,7 @@ impl Dossier {
             .iter()
             .map(|g| CopyView {
                 original: g.original.clone(),
+                basis: g.basis,
                 derived: g
                     .derived
                     .iter()

@@ -173,10 +173,11 @@ pub fn render(d: &Dossier, corpus: &Corpus) -> String {
         for (doc, containment) in &c.derived {
             let _ = writeln!(
                 w,
-                "<li>{} derives from <strong>{}</strong> ({:.0} % of its text found there)</li>",
+                "<li>{} derives from <strong>{}</strong> ({:.0} % of its text found there; original chosen by {})</li>",
                 esc(doc),
                 esc(&c.original),
-                containment * 100.0
+                containment * 100.0,
+                crate::basis_label(c.basis)
             );
         }
     }

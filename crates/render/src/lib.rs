@@ -61,6 +61,16 @@ pub fn stance_label(s: StanceKind) -> &'static str {
     }
 }
 
+/// Why a copy group's original was chosen, for the reader.
+pub fn basis_label(b: lagebild_core::ProvenanceBasis) -> &'static str {
+    match b {
+        lagebild_core::ProvenanceBasis::Date => "earliest publication date",
+        lagebild_core::ProvenanceBasis::Containment => {
+            "content containment (no distinguishing date)"
+        }
+    }
+}
+
 /// At most `max` chars of a text on one line, with an ellipsis when cut.
 pub fn excerpt(text: &str, max: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -159,9 +159,10 @@ pub fn render(d: &Dossier) -> String {
         for (doc, containment) in &c.derived {
             let _ = writeln!(
                 w,
-                "- {doc} derives from **{}** ({:.0} % of its text found there)",
+                "- {doc} derives from **{}** ({:.0} % of its text found there; original chosen by {})",
                 c.original,
-                containment * 100.0
+                containment * 100.0,
+                crate::basis_label(c.basis)
             );
         }
     }
