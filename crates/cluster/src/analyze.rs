@@ -18,45 +18,79 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// One step of the word hash: folds in one lower-cased char.
+#[inline(always)]
+fn step(h: u64, lower: u32) -> u64 {
+    (h.rotate_left(5) ^ u64::from(lower)).wrapping_mul(K)
+}
+
 /// Case-insensitive hash of a word, without allocating.
 pub fn word_hash(word: &str) -> u64 {
     let mut h: u64 = 0;
     if word.is_ascii() {
         for b in word.bytes() {
-            h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(K);
+            h = step(h, u32::from(b.to_ascii_lowercase()));
         }
     } else {
         for c in word.chars().flat_map(char::to_lowercase) {
-            h = (h.rotate_left(5) ^ u64::from(u32::from(c))).wrapping_mul(K);
+            h = step(h, u32::from(c));
         }
     }
     mix(h)
 }
 
+/// The words of `text` (runs of alphanumeric chars; hyphens split compounds) with their byte
+/// ranges and [`word_hash`], found and hashed in one pass: ASCII, most of every text, never goes
+/// through char decoding.
+pub fn for_each_word(text: &str, mut f: impl FnMut(Range<usize>, u64)) {
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut h = 0u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (word_char, len) = if b < 0x80 {
+            let alnum = b.is_ascii_alphanumeric();
+            if alnum {
+                if start.is_none() {
+                    start = Some(i);
+                    h = 0;
+                }
+                h = step(h, u32::from(b.to_ascii_lowercase()));
+            }
+            (alnum, 1)
+        } else {
+            // `i` is always a char boundary: it only advances by whole chars.
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let alnum = c.is_alphanumeric();
+            if alnum {
+                if start.is_none() {
+                    start = Some(i);
+                    h = 0;
+                }
+                for l in c.to_lowercase() {
+                    h = step(h, u32::from(l));
+                }
+            }
+            (alnum, c.len_utf8())
+        };
+        if !word_char {
+            if let Some(s) = start.take() {
+                f(s..i, mix(h));
+            }
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        f(s..bytes.len(), mix(h));
+    }
+}
+
 /// Hash of an already-normalised string (a stem) as a compact term id.
 pub fn term_id(s: &str) -> u32 {
     (word_hash(s) >> 32) as u32
-}
-
-/// Byte ranges of the words of `text`: runs of alphanumeric chars (hyphens split compounds).
-pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut start: Option<usize> = None;
-    let mut chars = text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')));
-    std::iter::from_fn(move || {
-        for (i, c) in chars.by_ref() {
-            match (c.is_alphanumeric(), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    start = None;
-                    return Some(s..i);
-                }
-                _ => {}
-            }
-        }
-        None
-    })
 }
 
 /// Stop words and stemmer of one language, loaded once from `lang/<code>/cluster-*`.
@@ -136,14 +170,14 @@ impl Analyzer {
     /// as they are) to `out`; one entry per occurrence, in text order.
     pub fn content_terms(&self, text: &str, out: &mut Vec<u32>) {
         let mut lower = String::new();
-        for r in words(text) {
+        for_each_word(text, |r, hash| {
             let w = &text[r];
-            if w.chars().count() < 2 || self.is_stopword(word_hash(w)) {
-                continue;
+            if w.chars().nth(1).is_none() || self.is_stopword(hash) {
+                return;
             }
             if w.bytes().any(|b| b.is_ascii_digit()) {
                 out.push(term_id(w));
-                continue;
+                return;
             }
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
@@ -151,13 +185,34 @@ impl Analyzer {
                 Some(s) => out.push(term_id(&s.stem(&lower))),
                 None => out.push(term_id(&lower)),
             }
-        }
+        });
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reference for [`for_each_word`]: byte ranges of the alphanumeric runs, char by char.
+    fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+        let mut start: Option<usize> = None;
+        let mut chars = text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')));
+        std::iter::from_fn(move || {
+            for (i, c) in chars.by_ref() {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        start = None;
+                        return Some(s..i);
+                    }
+                    _ => {}
+                }
+            }
+            None
+        })
+    }
 
     #[test]
     fn words_split_on_punctuation_and_hyphens() {
@@ -168,6 +223,16 @@ mod tests {
             ["Der", "Ukraine", "Krieg", "12", "000", "Soldaten", "absurd"]
         );
         assert_eq!(words("").count(), 0);
+    }
+
+    #[test]
+    fn one_pass_hashing_matches_words_and_word_hash() {
+        let t = "Nordkorea-Gipfel: ÜBER 12.000 Soldaten, «Straße» und İstanbul — ǅemal 3x ok";
+        let mut seen = Vec::new();
+        for_each_word(t, |r, h| seen.push((r, h)));
+        let expected: Vec<_> = words(t).map(|r| (r.clone(), word_hash(&t[r]))).collect();
+        assert_eq!(seen, expected);
+        for_each_word("", |_, _| panic!("no words in an empty text"));
     }
 
     #[test]

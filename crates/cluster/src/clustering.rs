@@ -21,7 +21,7 @@
 //! so far are dropped after their cheap channel, and summing each term's occurrences happens
 //! in [`features`], which callers run in parallel.
 
-use crate::analyze::{mix, term_id, word_hash, words, Analyzer};
+use crate::analyze::{for_each_word, mix, term_id, Analyzer};
 use jiff::civil::Date;
 use lagebild_core::lang;
 use rustc_hash::FxHashMap;
@@ -72,14 +72,14 @@ fn add_terms(
 ) {
     let mut prev_end = 0;
     let mut chars: Vec<char> = Vec::new();
-    for r in words(text) {
+    for_each_word(text, |r, hash| {
         let gap = &text[prev_end..r.start];
         let opens = prev_end == 0 || gap.contains(['.', '!', '?', ':', '\n', '|']);
         prev_end = r.end;
         let w = &text[r];
         let weight = boost.unwrap_or_else(|| [1.0 / (1.0 + *pos as f32 / HALF_WEIGHT_AT); 2]);
         *pos += 1;
-        let stop = analyzer.is_stopword(word_hash(w));
+        let stop = analyzer.is_stopword(hash);
         let first = w.chars().next().unwrap_or(' ');
         if w.bytes().all(|b| b.is_ascii_digit()) {
             if w.len() >= 2 {
@@ -93,7 +93,7 @@ fn add_terms(
             f.channels[0].push((term_id(&w[..cut]), weight[0]));
         }
         if stop || w.chars().nth(1).is_none() {
-            continue;
+            return;
         }
         chars.clear();
         chars.push('_');
@@ -104,7 +104,7 @@ fn add_terms(
         } else {
             f.channels[1].extend(chars.windows(4).map(|g| (gram_id(g), weight[1])));
         }
-    }
+    });
 }
 
 /// The lead of a text without headline: its first passage up to a wide gap (scraped pages

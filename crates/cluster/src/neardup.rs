@@ -5,7 +5,7 @@
 //! and paraphrased passages, verified by exact shingle overlap (copies) or stem overlap
 //! (paraphrases, which share few shingles but most content words).
 
-use crate::analyze::{word_hash, words, Analyzer};
+use crate::analyze::{for_each_word, Analyzer};
 use crate::minhash::{jaccard, signature, Lsh, Signature};
 use jiff::civil::Date;
 use lagebild_core::ProvenanceBasis;
@@ -133,10 +133,12 @@ pub fn sketch(
     skip: &[Range<usize>],
     cfg: &DupConfig,
 ) -> TextSketch {
-    let hashes: Vec<u64> = words(text)
-        .filter(|r| !overlaps_any(r, skip))
-        .map(|r| word_hash(&text[r]))
-        .collect();
+    let mut hashes: Vec<u64> = Vec::with_capacity(text.len() / 6);
+    for_each_word(text, |r, h| {
+        if !overlaps_any(&r, skip) {
+            hashes.push(h);
+        }
+    });
     // Content words (not stop words) for containment: cheap, and shared by rewrites too.
     let mut content: Vec<u32> = hashes
         .iter()
@@ -145,12 +147,8 @@ pub fn sketch(
         .collect();
     content.sort_unstable();
     content.dedup();
-    let shingles: Vec<u64> = hashes
-        .windows(3)
-        .map(|w| shingle(w[0], w[1], w[2]))
-        .collect();
     let mut out = TextSketch {
-        shingles: signature(shingles.iter().copied()),
+        shingles: signature(hashes.windows(3).map(|w| shingle(w[0], w[1], w[2]))),
         content: signature(content.iter().map(|&t| u64::from(t))),
         n_content: content.len() as u32,
         ..TextSketch::default()
@@ -169,9 +167,8 @@ pub fn sketch(
         if set.len() < cfg.passage_min_stems {
             continue;
         }
-        let hs: Vec<u64> = words(&text[r.clone()])
-            .map(|w| word_hash(&text[r.start + w.start..r.start + w.end]))
-            .collect();
+        let mut hs: Vec<u64> = Vec::new();
+        for_each_word(&text[r.clone()], |_, h| hs.push(h));
         let sh = hs
             .windows(3)
             .map(|w| (shingle(w[0], w[1], w[2]) >> 32) as u32)

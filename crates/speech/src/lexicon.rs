@@ -23,8 +23,12 @@ pub(crate) enum MarkerPos {
     Before,
     /// "X zufolge".
     After,
-    /// "demnach": the source was named earlier.
+    /// "danach": the source was named earlier, when hearsay follows (else it means "then").
     Anaphoric,
+    /// "demnach": the source was named earlier.
+    Reference,
+    /// "ein Bericht, wonach …": the noun before names the source.
+    Relative,
 }
 
 #[derive(Clone, Debug)]
@@ -56,6 +60,10 @@ pub(crate) mod class {
     pub const NAMEP: u32 = 131072;
     pub const KONJ1: u32 = 262144;
     pub const CSUB: u32 = 524288;
+    pub const OBJ: u32 = 1 << 20;
+    pub const PSUBJ: u32 = 1 << 21;
+    pub const REL: u32 = 1 << 22;
+    pub const NOM: u32 = 1 << 23;
 }
 
 /// Everything this crate knows about one language.
@@ -69,6 +77,17 @@ pub(crate) struct Lexicon {
     words: HashMap<&'static str, u32>,
     /// Endings of nouns naming a source after "nach" ("Polizeiangaben").
     pub source_nouns: Vec<&'static str>,
+    /// Nouns naming an unnamed source ("die Quelle"), from `speech-quote-refer.tsv`.
+    pub generic_sources: Vec<&'static str>,
+    /// Nouns that mark the organisation after them as a news source ("Nachrichtenagentur").
+    pub media_nouns: Vec<&'static str>,
+    /// Generic role noun → role heads it can stand for ("staatschef" → "präsident", …).
+    pub role_heads: HashMap<&'static str, Vec<&'static str>>,
+    /// Head-noun endings of institutions that speak ("ministerium", "behörde").
+    pub institutions: Vec<&'static str>,
+    /// Prepositions naming an addressee, with the word endings that must precede them
+    /// (empty: any): "gegenüber X", "in einem Interview mit X".
+    pub addressee: Vec<(&'static str, Vec<&'static str>)>,
 }
 
 impl Lexicon {
@@ -90,6 +109,8 @@ impl Lexicon {
                 let pos = match pos {
                     "before" => MarkerPos::Before,
                     "after" => MarkerPos::After,
+                    "reference" => MarkerPos::Reference,
+                    "relative" => MarkerPos::Relative,
                     _ => MarkerPos::Anaphoric,
                 };
                 lex.markers.push(Marker {
@@ -102,6 +123,22 @@ impl Lexicon {
         lex.markers
             .sort_by_key(|m| std::cmp::Reverse(m.words.len()));
         lex.source_nouns = lang.lines("speech-nouns.txt").collect();
+        for row in lang.rows("speech-quote-refer.tsv") {
+            match row[..] {
+                ["generic", word] => lex.generic_sources.push(word),
+                ["media", word] => lex.media_nouns.push(word),
+                ["institution", word] => lex.institutions.push(word),
+                ["addressee", prep, before] => {
+                    let before = before.split_whitespace().filter(|w| *w != "-").collect();
+                    lex.addressee.push((prep, before));
+                }
+                ["role", word, heads] => {
+                    lex.role_heads
+                        .insert(word, heads.split_whitespace().collect());
+                }
+                _ => {}
+            }
+        }
         for row in lang.rows("speech-words.tsv") {
             if let [name, word] = row[..] {
                 let bit = match name {
@@ -125,6 +162,10 @@ impl Lexicon {
                     "namep" => class::NAMEP,
                     "konj1" => class::KONJ1,
                     "csub" => class::CSUB,
+                    "obj" => class::OBJ,
+                    "psubj" => class::PSUBJ,
+                    "rel" => class::REL,
+                    "nom" => class::NOM,
                     _ => 0,
                 };
                 *lex.words.entry(word).or_default() |= bit;

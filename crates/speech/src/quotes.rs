@@ -10,6 +10,7 @@
 use crate::lexicon::{self, class, Form, Lexicon, MarkerPos};
 use crate::text::View;
 use lagebild_core::{Annotations, Document, DocumentStage, EntityKind, Evidence, Quote, QuoteKind};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// Finds direct and indirect quotations with their speakers.
@@ -30,7 +31,8 @@ impl DocumentStage for QuoteExtractor {
     fn annotate(&self, doc: &Document, ann: &mut Annotations) {
         let lex = lexicon::get(doc.language());
         let view = View::new(doc, ann);
-        let found = Finder::new(&view, lex).run();
+        let found = Finder::new(&view, lex, ann).run();
+        let mut index = NearIndex::new(ann);
         let mut quotes = Vec::with_capacity(found.len());
         for f in found {
             let span = view.span(f.quote.start, f.quote.end);
@@ -45,9 +47,10 @@ impl DocumentStage for QuoteExtractor {
                 }
             };
             let speaker = f.speaker.clone().map(evidence);
-            let speaker_mention = speaker
-                .as_ref()
-                .and_then(|s| resolve_speaker(ann, lex, s, &quotes));
+            let speaker_mention = speaker.as_ref().and_then(|s| {
+                resolve_speaker(doc, &index.near(ann, s.span), lex, s, &quotes)
+                    .or_else(|| institution_mention(doc, ann, &mut index, lex, s))
+            });
             quotes.push(Quote {
                 span,
                 text: doc.slice(span).to_string(),
@@ -85,7 +88,7 @@ struct Attribution {
 const MAX_CLAUSE: usize = 60;
 const MAX_QUOTE: usize = 400;
 /// How many sentences after an attribution a subjunctive sentence still continues it.
-const CONTINUE_GAP: usize = 3;
+const CONTINUE_GAP: usize = 4;
 
 struct Finder<'v, 'a> {
     v: &'v View<'a>,
@@ -96,6 +99,10 @@ struct Finder<'v, 'a> {
     pairs: Vec<(usize, usize)>,
     /// Tokens already used as a cue.
     used_cue: Vec<bool>,
+    /// Tokens inside a person, organisation or place name found by the entities stage.
+    named: Vec<bool>,
+    /// Words the document writes in lowercase somewhere (so not names).
+    lowercase: HashSet<&'v str>,
     /// Tokens inside an accepted direct quotation.
     in_direct: Vec<bool>,
     out: Vec<Found>,
@@ -120,7 +127,7 @@ fn is_open_mark(s: &str) -> Option<&'static [&'static str]> {
 }
 
 impl<'v, 'a> Finder<'v, 'a> {
-    fn new(v: &'v View<'a>, lex: &'static Lexicon) -> Self {
+    fn new(v: &'v View<'a>, lex: &'static Lexicon, ann: &Annotations) -> Self {
         let mut sent_of = vec![0; v.toks.len()];
         for (si, r) in v.sents.iter().enumerate() {
             for s in &mut sent_of[r.clone()] {
@@ -128,12 +135,32 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
         }
         let n = v.toks.len();
+        let mut named = vec![false; n];
+        for m in &ann.mentions {
+            if m.kind == EntityKind::Other {
+                continue;
+            }
+            let b = v.doc.index().bytes(m.span);
+            let first = v.toks.partition_point(|t| t.start < b.start);
+            let inside = v.toks[first..]
+                .iter()
+                .take_while(|t| t.end <= b.end)
+                .count();
+            named[first..first + inside].fill(true);
+        }
         Finder {
             v,
             lex,
             sent_of,
             pairs: Vec::new(),
             used_cue: vec![false; n],
+            named,
+            lowercase: v
+                .toks
+                .iter()
+                .filter(|t| t.word && !t.cap)
+                .map(|t| t.lower.as_str())
+                .collect(),
             in_direct: vec![false; n],
             out: Vec::new(),
             last: None,
@@ -305,19 +332,29 @@ impl<'v, 'a> Finder<'v, 'a> {
         self.open_continuation = None;
         let sentence = a.sentence.max(self.sent_of[quote.end - 1]);
         self.last_direct_end = self.last_direct_end.max(quote.end);
+        // The addressee in the cue's clause ("sagte sie gegenüber der Zeitung").
+        let addressee = a.cue.as_ref().and_then(|c| {
+            let sent = self.v.sents[self.sent_of[c.start]].clone();
+            let cs = self.clause_start(sent.start, c.start);
+            let end = (c.start..sent.end.min(c.start + MAX_CLAUSE))
+                .find(|&k| self.in_direct[k] || is_open_mark(self.v.text(k)).is_some())
+                .unwrap_or(sent.end.min(c.start + MAX_CLAUSE));
+            self.addressee(cs, end)
+        });
         self.out.push(Found {
             quote,
             kind: QuoteKind::Direct,
             speaker: a.speaker.clone(),
             cue: a.cue.clone(),
-            addressee: None,
+            addressee,
         });
         self.last = Some(Attribution { sentence, ..a });
     }
 
     /// `, sagte X` / `, so X` / `, hieß es` right after a closing mark.
     fn attribution_after(&self, mut i: usize, end: usize) -> Option<Attribution> {
-        if i < end && (self.punct(i, ",") || self.punct(i, "–") || self.punct(i, "-")) {
+        let separated = i < end && (self.punct(i, ",") || self.punct(i, "–") || self.punct(i, "-"));
+        if separated {
             i += 1;
         }
         if i >= end || !self.word(i) {
@@ -334,6 +371,11 @@ impl<'v, 'a> Finder<'v, 'a> {
         let (_, particle) = self.cue_form(i, end)?;
         let cue_end = particle.map_or(i + 1, |p| p + 1);
         let speaker = self.speaker_after(i + 1, end);
+        // "als „absurd“ zurückgewiesen": a verb right after the mark with nobody after it
+        // ends a clause that began before the quotation.
+        if !separated && speaker.is_none() {
+            return None;
+        }
         Some(Attribution {
             speaker,
             cue: Some(i..cue_end.min(i + 1)),
@@ -484,8 +526,13 @@ impl<'v, 'a> Finder<'v, 'a> {
         let (speaker, after): (Option<Range<usize>>, usize) = match m {
             Some(m) => match m.pos {
                 MarkerPos::Before => {
-                    let sp = self.np_right(i + 1, sent.end)?;
+                    let sp = self.source_np(i + 1, sent.end)?;
                     let after = sp.end;
+                    // "Laut Yonhap sagte der Minister, …": the verb's own frame names the
+                    // speaker; the source only relays it.
+                    if after < end && self.word(after) && self.cue_form(after, sent.end).is_some() {
+                        return None;
+                    }
                     (Some(sp), after)
                 }
                 MarkerPos::After => {
@@ -493,13 +540,31 @@ impl<'v, 'a> Finder<'v, 'a> {
                     let sp = self.np_left(cs, i)?;
                     (Some(sp), i + 1)
                 }
-                MarkerPos::Anaphoric => {
+                MarkerPos::Anaphoric | MarkerPos::Reference => {
                     let hearsay = (i + 1..end.min(i + MAX_CLAUSE))
                         .any(|k| self.is(k, class::KONJ | class::REPORT));
-                    if !hearsay {
+                    let opens = i <= self.lead_in(sent.start);
+                    let sure = m.pos == MarkerPos::Reference && opens;
+                    if !hearsay && !sure {
                         return None;
                     }
                     (Some(i..i + 1), i + 1)
+                }
+                MarkerPos::Relative => {
+                    // "ein Bericht, wonach …": the noun before names the source; the clause
+                    // after is the content.
+                    if i < sent.start + 2 || !self.punct(i - 1, ",") || i + 2 >= end {
+                        return None;
+                    }
+                    let cs = self.clause_start(sent.start, i - 1);
+                    let sp = self.np_left(cs, i - 1);
+                    let content = self.trim_start(i + 1, end.min(i + 1 + MAX_QUOTE));
+                    if content.clone().any(|k| self.in_direct[k]) {
+                        return None;
+                    }
+                    self.used_cue[i] = true;
+                    self.emit_indirect(si, content, sp, Some(i..i + 1));
+                    return Some(end);
                 }
             },
             None => {
@@ -507,8 +572,10 @@ impl<'v, 'a> Finder<'v, 'a> {
                 if self.lower(i) != "so" || i == sent.start || !self.punct(i - 1, ",") {
                     return None;
                 }
-                let sp = self.np_right(i + 1, sent.end)?;
-                let tail_ok = sp.end >= end || self.is(sp.end, class::PREP);
+                let sp = self.source_np(i + 1, sent.end)?;
+                let sp = self.with_trailing_apposition(sp, end);
+                let tail_ok =
+                    sp.end >= end || self.is(sp.end, class::PREP) || self.punct(sp.end, ",");
                 if !tail_ok || i - 1 <= sent.start {
                     return None;
                 }
@@ -540,6 +607,23 @@ impl<'v, 'a> Finder<'v, 'a> {
         self.used_cue[i] = true;
         self.emit_indirect(si, content, speaker, Some(i..i + 1));
         Some(after)
+    }
+
+    /// The source a marker names: a noun phrase, a quoted name ("laut „Welt“") or a web
+    /// address ("laut bildblog.de").
+    fn source_np(&self, i: usize, end: usize) -> Option<Range<usize>> {
+        if i >= end {
+            return None;
+        }
+        if let Some(closers) = is_open_mark(self.v.text(i)) {
+            let close = (i + 2..end.min(i + 8)).find(|&k| closers.contains(&self.v.text(k)))?;
+            return Some(i..close + 1);
+        }
+        let address = self.word(i) && !self.cap(i) && self.lower(i).contains('.');
+        if address {
+            return Some(i..i + 1);
+        }
+        self.np_right(i, end)
     }
 
     /// A verb-second clause opening with its subject ("…, die Lage sei ernst"), not a relative
@@ -604,10 +688,21 @@ impl<'v, 'a> Finder<'v, 'a> {
             if is_open_mark(self.v.text(k)).is_some() {
                 break;
             }
+            // "äußerte sich … und sagte, …": the coordinated speech verb frames the content.
+            let next_cue = self.lower(k) == "und"
+                && k + 1 < sent.end
+                && self.word(k + 1)
+                && !self.cap(k + 1)
+                && self.cue_form(k + 1, sent.end).is_some();
+            if next_cue {
+                return false;
+            }
             k += 1;
         }
         let speaker = self.subject(cs, i, k.min(sent.end));
-        let addressee = self.addressee(cs, k.min(sent.end));
+        let addressee = self
+            .addressee(cs, k.min(sent.end))
+            .or_else(|| self.object_addressee(i, k.min(sent.end), &speaker, form.kind));
         // "Wie die Polizei mitteilte, …" / "…, wie die Polizei mitteilte."
         if cs < i && self.lower(cs) == "wie" && speaker.is_some() {
             let content = if cs <= self.lead_in(sent.start) && k < end && self.punct(k, ",") {
@@ -671,8 +766,10 @@ impl<'v, 'a> Finder<'v, 'a> {
                 return true;
             }
         }
-        // Content before a verb-first frame: "Die Lage sei ernst, sagte er."
-        if cs == i && i > sent.start && self.punct(i - 1, ",") {
+        // Content before a verb-first frame: "Die Lage sei ernst, sagte er." (A participle
+        // closing the sentence is no such frame.)
+        let verb_first = i + 1 < sent.end && self.word(i + 1);
+        if cs == i && verb_first && i > sent.start && self.punct(i - 1, ",") {
             let content = self.trim_start(sent.start.max(i.saturating_sub(MAX_QUOTE)), i - 1);
             let words = content.clone().filter(|&j| self.word(j)).count();
             if words >= 3
@@ -686,8 +783,10 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
         }
         // Reported speech: a speech act told without its words ("wies die Vorwürfe zurück").
+        // A reflexive verb tells a reaction, not its content ("äußerte sich besorgt über …").
+        let reflexive = i + 1 < sent.end && self.lower(i + 1) == "sich";
         let reported = matches!(form.kind, "say" | "demand" | "report" | "deny" | "accuse");
-        if reported && speaker.is_some() && cs <= self.lead_in(sent.start) + 1 {
+        if reported && !reflexive && speaker.is_some() && cs <= self.lead_in(sent.start) + 1 {
             let whole = self.trim_start(sent.start, sent.end.min(sent.start + MAX_QUOTE));
             if !whole.clone().any(|j| self.in_direct[j]) && whole.len() > 3 {
                 self.used_cue[i] = true;
@@ -775,6 +874,7 @@ impl<'v, 'a> Finder<'v, 'a> {
                     && self.word(k + 1)
                     && !self.cap(k + 1)
                     && self.cue_form(k + 1, quote.end).is_some()
+                    || self.coordinated_verb(k, quote.end)
             });
             if let Some(k) = next_cue {
                 quote.end = k;
@@ -783,16 +883,17 @@ impl<'v, 'a> Finder<'v, 'a> {
                 }
             }
         }
-        if quote.is_empty() {
+        let recent = self.out.len().saturating_sub(8);
+        if quote.is_empty() || self.out[recent..].iter().any(|f| f.quote == quote) {
             return;
         }
-        // Direct quotations embedded in the content share its speaker and cue.
-        let recent = self.out.len().saturating_sub(8);
+        // Direct quotations embedded in the content share its speaker and cue: its frame is
+        // the nearest.
         for f in self.out[recent..].iter_mut() {
             if f.kind == QuoteKind::Direct
                 && quote.start <= f.quote.start
                 && f.quote.end <= quote.end
-                && f.speaker.is_none()
+                && (f.speaker.is_none() || speaker.is_some())
             {
                 f.speaker = speaker.clone();
                 f.cue = cue.clone();
@@ -812,6 +913,29 @@ impl<'v, 'a> Finder<'v, 'a> {
             cue,
             sentence: si,
         });
+    }
+
+    /// ", und erörterte …": a comma and "und" before a lowercase word that opens no phrase of
+    /// its own (no article, pronoun, adverb, preposition or conjunction): the frame's subject
+    /// goes on with another verb, and the reported content has ended.
+    fn coordinated_verb(&self, k: usize, end: usize) -> bool {
+        k + 2 < end
+            && self.punct(k, ",")
+            && self.lower(k + 1) == "und"
+            && !self.in_direct[k]
+            && self.word(k + 2)
+            && !self.cap(k + 2)
+            && !self.is(
+                k + 2,
+                class::DET
+                    | class::PRON
+                    | class::ADV
+                    | class::PREP
+                    | class::SUB
+                    | class::CLAUSE
+                    | class::NEG
+                    | class::CSUB,
+            )
     }
 
     /// Quotation marks inside indirect content: direct quotations with the same attribution.
@@ -859,13 +983,21 @@ impl<'v, 'a> Finder<'v, 'a> {
         let attributed = self
             .last
             .clone()
-            .filter(|l| si <= l.sentence + CONTINUE_GAP && l.speaker.is_some());
+            .filter(|l| si <= l.sentence + CONTINUE_GAP);
         let outside: Vec<usize> = sent
             .clone()
             .filter(|&k| !self.in_direct[k] && self.word(k))
             .collect();
         let marked = |class: u32| outside.iter().any(|&k| self.is(k, class));
         let last = match attributed {
+            // Two sentences on, the subjunctive still reports, but whose words they are is
+            // no longer sure: the quotation stays, its speaker is left open.
+            Some(last) if marked(class::KONJ | class::REPORT) && si > last.sentence + 2 => {
+                Attribution {
+                    speaker: None,
+                    ..last
+                }
+            }
             Some(last) if marked(class::KONJ | class::REPORT) => last,
             _ if marked(class::KONJ1) => Attribution {
                 speaker: self.previous_subject(si),
@@ -910,6 +1042,13 @@ impl<'v, 'a> Finder<'v, 'a> {
     fn cue_form(&self, i: usize, end: usize) -> Option<(Form, Option<usize>)> {
         let forms = self.lex.cue(self.lower(i));
         if forms.is_empty() {
+            return None;
+        }
+        // A capitalised form inside a sentence is a noun ("die Sprachen", "Berichten zufolge"),
+        // not the verb it spells.
+        let inner_cap =
+            self.cap(i) && i > 0 && self.sent_of[i - 1] == self.sent_of[i] && self.word(i - 1);
+        if inner_cap && forms.iter().all(|f| !f.noun) {
             return None;
         }
         let clause_end = (i + 1..end.min(i + MAX_CLAUSE))
@@ -965,7 +1104,7 @@ impl<'v, 'a> Finder<'v, 'a> {
             }
             match self.v.text(k) {
                 ")" => {
-                    let open = (k.saturating_sub(4).max(floor)..k)
+                    let open = (k.saturating_sub(20).max(floor)..k)
                         .rev()
                         .find(|&o| self.punct(o, "("));
                     match open {
@@ -982,14 +1121,41 @@ impl<'v, 'a> Finder<'v, 'a> {
 
     /// The speaker of a cue verb at `i` in the clause starting at `cs`.
     fn subject(&self, cs: usize, i: usize, end: usize) -> Option<Range<usize>> {
+        self.subject_in(cs, i, end, true)
+    }
+
+    /// The subject of the first of two coordinated verbs ("X äußerte sich … und forderte …"):
+    /// that of the nearest speech verb before `und`, else the noun phrase opening the clause.
+    fn first_conjunct_subject(&self, cs: usize, und: usize) -> Option<Range<usize>> {
+        let start = self.sent_start(und).max(und.saturating_sub(MAX_CLAUSE));
+        let verb = (start..und)
+            .rev()
+            .find(|&k| self.word(k) && !self.in_direct[k] && self.cue_form(k, und).is_some());
+        verb.and_then(|v| self.subject_in(self.clause_start(start, v), v, und, false))
+            .or_else(|| self.opening_subject(cs, und))
+    }
+
+    /// [`Self::subject`]; `conjunct` allows looking into a first conjunct.
+    fn subject_in(&self, cs: usize, i: usize, end: usize, conjunct: bool) -> Option<Range<usize>> {
         // Finite position: an auxiliary before a participle cue ("hat … angekündigt").
         let aux = (cs..i).find(|&k| self.is(k, class::AUX));
         let f = aux.unwrap_or(i);
-        if aux.is_some() && matches!(self.lower(f), "wurde" | "wurden" | "wird" | "werden") {
+        let passive = matches!(self.lower(f), "wurde" | "wurden" | "wird" | "werden");
+        if aux.is_some() && passive && !self.is(i, class::PSUBJ) {
             // Passive: the speaker, if any, is the agent after "von".
             return self.agent(cs, end);
         }
         let mut cs = cs;
+        // "Als Grund nannte die Behörde …": a main clause whose first constituent opens with
+        // "als"; the subject follows the verb.
+        let fronted = cs < f
+            && self.is(cs, class::CLAUSE)
+            && f + 1 < end
+            && self.word(f + 1)
+            && self.np_right(cs + 1, f).is_some_and(|np| np.end == f);
+        if fronted {
+            return self.speaker_after(f + 1, end);
+        }
         if cs < f && self.is(cs, class::CLAUSE) {
             cs += 1;
             // "wie von der Polizei mitgeteilt"
@@ -1006,15 +1172,22 @@ impl<'v, 'a> Finder<'v, 'a> {
         }
         while cs + 1 < f
             && (matches!(self.lower(cs), "und" | "aber" | "doch" | "denn" | "sondern")
-                || self.is(cs, class::ADV))
+                || self.is(cs, class::ADV) && !self.is(cs, class::PREP))
         {
             cs += 1;
+        }
+        // "Die Arbeit der Koalition lobte er": a nominative pronoun right after the verb is
+        // the subject whatever stands before.
+        if cs < f && f + 1 < end && self.is(f + 1, class::NOM) {
+            return Some(f + 1..f + 2);
         }
         if cs < f {
             let np = self
                 .np_left(cs, f)
                 .filter(|np| np.start == cs)
-                .or_else(|| self.np_with_pps(cs, f));
+                .or_else(|| self.np_with_pps(cs, f))
+                .filter(|np| self.can_be_subject(np))
+                .or_else(|| self.prefield_subject(cs, f));
             if let Some(np) = np {
                 return Some(self.with_apposition(np));
             }
@@ -1025,9 +1198,19 @@ impl<'v, 'a> Finder<'v, 'a> {
             let floor = self.sent_start(f - 1);
             let floor = if cs < f { floor.max(cs) } else { floor };
             let cs2 = self.clause_start(floor, f - 1);
-            self.np_left(cs2, f - 1)
-                .filter(|np| np.start == cs2)
-                .map(|np| self.with_apposition(np))
+            let np = self.np_left(cs2, f - 1).filter(|np| np.start == cs2);
+            // "Todor Kolarow, dessen Behörde zuständig ist, sagte": past a relative clause.
+            let relative = np.is_none()
+                && self.is(cs2, class::REL)
+                && cs2 >= floor + 2
+                && self.punct(cs2 - 1, ",");
+            let np = if relative {
+                let cs3 = self.clause_start(floor, cs2 - 1);
+                self.np_left(cs3, cs2 - 1).filter(|np| np.start == cs3)
+            } else {
+                np
+            };
+            np.map(|np| self.with_apposition(np))
         } else {
             None
         };
@@ -1037,14 +1220,80 @@ impl<'v, 'a> Finder<'v, 'a> {
                 return closed;
             }
         }
+        // "…, der sagte, …": a relative pronoun is the subject of its clause.
+        let verb_final = f + 1 >= end || !self.word(f + 1);
+        if cs + 1 == f && verb_final && self.is(cs, class::REL) && cs > 0 && self.punct(cs - 1, ",")
+        {
+            return Some(cs..cs + 1);
+        }
+        // "In der Erklärung heißt es, …": an impersonal frame names its source up front.
+        if cs < f && f + 1 < end && self.lower(f + 1) == "es" && self.is(cs, class::PREP) {
+            if let Some(np) = self.np_right(cs + 1, f) {
+                return Some(np);
+            }
+        }
         if cs != f {
             // "Ein Reporter war vor Ort und berichtet, …": the first conjunct's subject.
-            let conjunct = f > cs && matches!(self.lower(f - 1), "und" | "sowie");
-            return self
-                .speaker_after(f + 1, end)
-                .or_else(|| conjunct.then(|| self.opening_subject(cs, f)).flatten());
+            if conjunct && f > cs && matches!(self.lower(f - 1), "und" | "sowie") {
+                return self.first_conjunct_subject(cs, f - 1);
+            }
+            return self.speaker_after(f + 1, end);
         }
         self.speaker_after(f + 1, end).or(closed)
+    }
+
+    /// Whether a noun phrase can be a clause's subject: not opened by a dative, accusative or
+    /// genitive determiner ("dem Sender", "der englischen Zeitung"), and not a lone capitalised
+    /// word opening the sentence that no name list knows ("Insgesamt", "Ähnlich").
+    fn can_be_subject(&self, np: &Range<usize>) -> bool {
+        let k = np.start;
+        if self.is(k, class::OBJ) {
+            return false;
+        }
+        let oblique_der = self.lower(k) == "der"
+            && np.len() > 2
+            && self.adjective_like(k + 1)
+            && self.lower(k + 1).ends_with("en");
+        if oblique_der {
+            return false;
+        }
+        let opens = k == 0 || self.sent_of[k - 1] != self.sent_of[k];
+        let w = self.lower(k);
+        let adverbial = self.lowercase.contains(w)
+            || ["lich", "weise", "end", "gemäß", "mäßig"]
+                .iter()
+                .any(|e| w.ends_with(e));
+        !(np.len() == 1 && opens && !self.named[k] && !self.is(k, class::PRON) && adverbial)
+    }
+
+    /// The one constituent before the finite verb `f` when it is a noun phrase with attributes
+    /// that are not simple nouns ("Eine Reporterin von n24", "Patrick Kamanda von der Behörde
+    /// Ugandas (NEMA)"): German puts exactly one constituent there.
+    fn prefield_subject(&self, cs: usize, f: usize) -> Option<Range<usize>> {
+        let mut np = self.np_right(cs, f).filter(|np| self.can_be_subject(np))?;
+        for _ in 0..4 {
+            let k = np.end;
+            if k >= f {
+                break;
+            }
+            let next = if self.is(k, class::PREP) || matches!(self.lower(k), "von" | "vom") {
+                self.np_right(k + 1, f)
+                    .or_else(|| (self.word(k + 1) && k + 2 <= f).then(|| k + 1..k + 2))
+            } else if self.punct(k, "(") {
+                (k + 1..f.min(k + 20))
+                    .find(|&c| self.punct(c, ")"))
+                    .map(|c| k..c + 1)
+            } else {
+                None
+            };
+            match next {
+                Some(r) => np = cs..r.end,
+                None => break,
+            }
+        }
+        let verb_next =
+            np.end == f || self.word(np.end) && !self.cap(np.end) && !self.is(np.end, class::DET);
+        verb_next.then_some(np)
     }
 
     /// The noun phrase at `start` when a lowercase word (the verb) follows it.
@@ -1088,7 +1337,11 @@ impl<'v, 'a> Finder<'v, 'a> {
         let starts_clause = cs == 0
             || self.sent_of[cs] != self.sent_of[cs - 1]
             || !self.word(cs - 1) && !self.punct(cs - 1, ",");
-        match self.np_left(cs, np.start - 1) {
+        let prev = self
+            .np_left(cs, np.start - 1)
+            .filter(|prev| prev.start == cs)
+            .or_else(|| self.np_with_pps(cs, np.start - 1));
+        match prev {
             Some(prev)
                 if prev.start == cs
                     && starts_clause
@@ -1102,11 +1355,16 @@ impl<'v, 'a> Finder<'v, 'a> {
 
     /// The subject after a verb, past adverbs and short adverbials ("sagte am Mittwoch der Minister").
     fn speaker_after(&self, mut j: usize, end: usize) -> Option<Range<usize>> {
-        for _ in 0..4 {
+        for _ in 0..6 {
             if j >= end {
                 return None;
             }
             if let Some(np) = self.np_right(j, end) {
+                // An object before the subject: "warf dem Minister Versagen vor".
+                if self.is(np.start, class::OBJ) {
+                    j = np.end;
+                    continue;
+                }
                 return Some(self.with_trailing_apposition(np, end));
             }
             // "hieß es in dem Bericht", "verlautete aus dem Ministerium": the source.
@@ -1123,7 +1381,7 @@ impl<'v, 'a> Finder<'v, 'a> {
                 let k = if self.lower(j) == "im" { j } else { j + 1 };
                 return self.np_right(k, end).map(|np| np.start.max(k)..np.end);
             }
-            if self.is(j, class::PREP) {
+            if self.is(j, class::PREP) || matches!(self.lower(j), "von" | "vom") {
                 j += 1;
                 // skip the adverbial's noun phrase
                 match self.np_right(j, end) {
@@ -1158,10 +1416,60 @@ impl<'v, 'a> Finder<'v, 'a> {
         }
     }
 
-    /// "gegenüber X" in the frame.
+    /// The addressee named in the frame: "gegenüber X", "in einem Interview mit X",
+    /// "appellierte an X" (prepositions and their lead words from the lexicon).
     fn addressee(&self, cs: usize, end: usize) -> Option<Range<usize>> {
-        let g = (cs..end).find(|&k| self.lower(k) == "gegenüber")?;
-        self.np_right(g + 1, end)
+        (cs..end).find_map(|k| {
+            let w = self.lower(k);
+            let named = self.lex.addressee.iter().any(|(prep, before)| {
+                *prep == w
+                    && (before.is_empty()
+                        || k > cs && before.iter().any(|b| self.lower(k - 1).ends_with(b)))
+            });
+            if !named {
+                return None;
+            }
+            self.np_right(k + 1, end)
+                .filter(|np| !self.is(np.start, class::PRON))
+        })
+    }
+
+    /// The object a speech act is directed at, right after its verb (past the speaker and
+    /// adverbs): a dative ("sagte der Zeitung", "warf dem Minister vor") or, for demands, an
+    /// accusative ("forderte die Regierung auf").
+    fn object_addressee(
+        &self,
+        verb: usize,
+        end: usize,
+        speaker: &Option<Range<usize>>,
+        kind: &str,
+    ) -> Option<Range<usize>> {
+        if !matches!(kind, "say" | "report" | "accuse" | "demand") {
+            return None;
+        }
+        let mut j = verb + 1;
+        for _ in 0..4 {
+            if j >= end {
+                return None;
+            }
+            if let Some(sp) = speaker.as_ref().filter(|sp| sp.start == j) {
+                j = sp.end;
+                continue;
+            }
+            if self.word(j) && !self.cap(j) && self.is(j, class::ADV) {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let np = self.np_right(j, end)?;
+        let w = self.lower(np.start);
+        let dative = matches!(w, "dem" | "einem" | "der" | "einer" | "den")
+            || (kind == "demand" && matches!(w, "die" | "das" | "alle"));
+        let overlaps = speaker
+            .as_ref()
+            .is_some_and(|sp| sp.start < np.end && np.start < sp.end);
+        (dative && speaker.is_some() && !overlaps).then_some(np)
     }
 
     fn adjective_like(&self, i: usize) -> bool {
@@ -1325,24 +1633,83 @@ fn content_end(f: &Finder, sent: Range<usize>) -> usize {
     e
 }
 
+/// How far back (in chars) a description may refer, and how many earlier quotations a
+/// pronoun looks at: resolving a speaker costs the same however long the document is.
+const NEAR_CHARS: usize = 6000;
+const NEAR_QUOTES: usize = 40;
+
+/// Mentions and roles ordered by position, to find those near a speaker quickly.
+struct NearIndex {
+    mentions: Vec<usize>,
+    roles: Vec<usize>,
+}
+
+/// The mentions (with their indexes) and roles starting within [`NEAR_CHARS`] before a speaker
+/// up to its end, in text order; `all` is the number of mentions in the document.
+struct Near<'a> {
+    mentions: Vec<(usize, &'a lagebild_core::Mention)>,
+    roles: Vec<&'a lagebild_core::Role>,
+    all: usize,
+}
+
+impl NearIndex {
+    fn new(ann: &Annotations) -> Self {
+        let mut mentions: Vec<usize> = (0..ann.mentions.len()).collect();
+        mentions.sort_by_key(|&i| ann.mentions[i].span.start);
+        let mut roles: Vec<usize> = (0..ann.roles.len()).collect();
+        roles.sort_by_key(|&i| ann.roles[i].span.start);
+        NearIndex { mentions, roles }
+    }
+
+    fn add_mention(&mut self, ann: &Annotations, i: usize) {
+        let start = ann.mentions[i].span.start;
+        let at = self
+            .mentions
+            .partition_point(|&m| ann.mentions[m].span.start <= start);
+        self.mentions.insert(at, i);
+    }
+
+    fn near<'a>(&self, ann: &'a Annotations, span: lagebild_core::Span) -> Near<'a> {
+        let from = span.start.saturating_sub(NEAR_CHARS);
+        let window = |order: &[usize], start: &dyn Fn(usize) -> usize| {
+            let a = order.partition_point(|&i| start(i) < from);
+            let b = order.partition_point(|&i| start(i) < span.end);
+            order[a..b.max(a)].to_vec()
+        };
+        Near {
+            mentions: window(&self.mentions, &|i| ann.mentions[i].span.start)
+                .into_iter()
+                .map(|i| (i, &ann.mentions[i]))
+                .collect(),
+            roles: window(&self.roles, &|i| ann.roles[i].span.start)
+                .into_iter()
+                .map(|i| &ann.roles[i])
+                .collect(),
+            all: ann.mentions.len(),
+        }
+    }
+}
+
 /// The mention a speaker phrase refers to: a role's holder, a name inside the phrase, or for
-/// pronouns, role nouns and institutions the nearest fitting mention before.
+/// pronouns, role nouns and institutions the nearest fitting mention before. A generic source
+/// ("die Quelle") refers to the last news source named, or stays unresolved.
 fn resolve_speaker(
-    ann: &Annotations,
+    doc: &Document,
+    near: &Near,
     lex: &Lexicon,
     speaker: &Evidence,
     earlier: &[Quote],
 ) -> Option<usize> {
     let span = speaker.span;
-    if let Some(r) = ann.roles.iter().find(|r| r.span.overlaps(span)) {
-        if r.mention < ann.mentions.len() {
+    if let Some(r) = near.roles.iter().copied().find(|r| r.span.overlaps(span)) {
+        if r.mention < near.all {
             return Some(r.mention);
         }
     }
     let inside = |kind: EntityKind| {
-        ann.mentions
+        near.mentions
             .iter()
-            .enumerate()
+            .copied()
             .filter(|(_, m)| m.kind == kind && m.span.overlaps(span))
             .map(|(i, _)| i)
             .next()
@@ -1356,40 +1723,233 @@ fn resolve_speaker(
     let words: Vec<&str> = speaker.text.split_whitespace().collect();
     let head = words.last()?.to_lowercase();
     let before = |kind: Option<EntityKind>, pred: &dyn Fn(&str) -> bool| {
-        ann.mentions
+        near.mentions
             .iter()
-            .enumerate()
+            .copied()
             .filter(|(_, m)| m.span.end <= span.start && kind.is_none_or(|k| m.kind == k))
             .filter(|(_, m)| pred(&m.text))
+            .max_by_key(|(_, m)| m.span.end)
             .map(|(i, _)| i)
-            .next_back()
     };
     if words.len() == 1 && lex.is(&head, class::PRON) {
         // Pronoun: the last resolved speaker, else the last person named.
         let last = earlier
             .iter()
             .rev()
+            .take(NEAR_QUOTES)
             .filter(|q| q.span.end <= span.start || q.span.start < span.start)
             .find_map(|q| q.speaker_mention);
         return last.or_else(|| before(Some(EntityKind::Person), &|_| true));
     }
-    // Role noun ("der Minister"): the last role with the same head noun.
-    if let Some(r) = ann
-        .roles
-        .iter()
-        .filter(|r| r.span.end <= span.start && r.mention < ann.mentions.len())
-        .rfind(|r| {
-            r.text.split_whitespace().last().is_some_and(|h| {
-                h.to_lowercase().ends_with(&head) || head.ends_with(&h.to_lowercase())
-            })
-        })
-    {
-        return Some(r.mention);
+    if words.len() == 1 && lex.is(&head, class::REL) {
+        // "Todor Kolarow, der …": the name right before the relative pronoun.
+        return near
+            .mentions
+            .iter()
+            .copied()
+            .filter(|(_, m)| m.kind != EntityKind::Other && m.span.end <= span.start)
+            .filter(|(_, m)| span.start - m.span.end <= 3)
+            .max_by_key(|(_, m)| m.span.end)
+            .map(|(i, _)| i);
+    }
+    if lex.generic_sources.contains(&head.as_str()) {
+        return last_news_source(doc, near, lex, span);
+    }
+    // The head is the last word, or the one before when the phrase ran on into an object
+    // ("der ukrainische Staatschef Daten").
+    let heads = words.len().saturating_sub(2)..words.len();
+    for end in heads.rev() {
+        if !words[end].chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let h = words[end].to_lowercase();
+        if let Some(m) = role_holder(near, lex, &words[..=end], &h, span) {
+            return Some(m);
+        }
     }
     // Institution ("das Ministerium"): the last organisation whose name contains the head.
     before(Some(EntityKind::Organization), &|t: &str| {
         t.to_lowercase().contains(&head)
     })
+}
+
+/// A named institution that speaks ("das russische Außenministerium") but that no name list
+/// knows: added as an organisation mention (without its article), so that the speaker has an
+/// entity and a later "das Ministerium" can refer to it.
+fn institution_mention(
+    doc: &Document,
+    ann: &mut Annotations,
+    index: &mut NearIndex,
+    lex: &Lexicon,
+    speaker: &Evidence,
+) -> Option<usize> {
+    let words: Vec<(usize, &str)> = speaker
+        .text
+        .char_indices()
+        .filter(|&(i, c)| {
+            !c.is_whitespace() && (i == 0 || speaker.text[..i].ends_with(char::is_whitespace))
+        })
+        .map(|(i, _)| {
+            let rest = &speaker.text[i..];
+            (i, rest.split_whitespace().next().unwrap_or(rest))
+        })
+        .collect();
+    let &(_, head) = words.last()?;
+    let head_lower = head.to_lowercase();
+    let institution = head.chars().next().is_some_and(char::is_uppercase)
+        && lex.institutions.iter().any(|x| head_lower.ends_with(x));
+    let skip = usize::from(lex.is(&words[0].1.to_lowercase(), class::DET));
+    let modified = words.len() > skip + 1
+        && words[skip..words.len() - 1]
+            .iter()
+            .all(|(_, w)| w.chars().all(|c| c.is_alphabetic() || c == '-'));
+    if !institution || !modified {
+        return None;
+    }
+    let from = speaker.span.start + speaker.text[..words[skip].0].chars().count();
+    let span = lagebild_core::Span::new(from, speaker.span.end);
+    let taken = index
+        .near(ann, speaker.span)
+        .mentions
+        .iter()
+        .any(|(_, m)| m.span.overlaps(span));
+    if taken {
+        return None;
+    }
+    ann.mentions.push(lagebild_core::Mention {
+        span,
+        text: doc.slice(span).to_string(),
+        kind: EntityKind::Organization,
+        entity: None,
+    });
+    let i = ann.mentions.len() - 1;
+    index.add_mention(ann, i);
+    Some(i)
+}
+
+/// The holder of the last role a description names ("der Minister", "der ukrainische
+/// Staatschef"): same head noun or one the noun stands for, preferring a role that carries the
+/// description's modifiers and, failing that, one without modifiers of its own.
+fn role_holder(
+    near: &Near,
+    lex: &Lexicon,
+    words: &[&str],
+    head: &str,
+    span: lagebild_core::Span,
+) -> Option<usize> {
+    let heads: Vec<&str> = std::iter::once(head)
+        .chain(lex.role_heads.get(head).into_iter().flatten().copied())
+        .collect();
+    let modifiers: Vec<String> = words[..words.len() - 1]
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .map(|w| w.to_lowercase())
+        .filter(|w| !lex.is(w, class::DET | class::GEN))
+        .map(|w| adjective_stem(&w).to_string())
+        .collect();
+    let roles: Vec<&lagebild_core::Role> = near
+        .roles
+        .iter()
+        .copied()
+        .filter(|r| r.span.end <= span.start && r.mention < near.all)
+        .filter(|r| {
+            r.text
+                .split_whitespace()
+                .last()
+                .is_some_and(|h| same_head(&h.to_lowercase(), &heads))
+        })
+        .collect();
+    let carries = |r: &&&lagebild_core::Role, m: &str| r.text.to_lowercase().contains(m);
+    let plain = |r: &&&lagebild_core::Role| {
+        r.text.split_whitespace().count() == 1
+            || r.text
+                .split_whitespace()
+                .all(|w| !w.chars().next().is_some_and(char::is_lowercase))
+    };
+    let best = if modifiers.is_empty() {
+        roles.last()
+    } else {
+        roles
+            .iter()
+            .rfind(|r| modifiers.iter().all(|m| carries(r, m)))
+            .or_else(|| roles.iter().rfind(plain))
+            .or(roles.last())
+    };
+    best.map(|r| r.mention)
+}
+
+/// Whether a role's head noun (possibly inflected: "Präsidenten") is one of `heads` or ends in one.
+fn same_head(h: &str, heads: &[&str]) -> bool {
+    let forms = [
+        Some(h),
+        h.strip_suffix("en"),
+        h.strip_suffix('n'),
+        h.strip_suffix('s'),
+    ];
+    forms
+        .into_iter()
+        .flatten()
+        .any(|f| f.chars().count() >= 4 && heads.iter().any(|x| f.ends_with(x) || x.ends_with(f)))
+}
+
+/// An adjective without its inflection: "ukrainischen" → "ukrainisch".
+fn adjective_stem(w: &str) -> &str {
+    for end in ["en", "em", "er", "es", "e"] {
+        if let Some(s) = w.strip_suffix(end) {
+            if s.chars().count() >= 3 {
+                return s;
+            }
+        }
+    }
+    w
+}
+
+/// The last organisation named as a news source before `span`: after a media noun ("die
+/// Nachrichtenagentur Yonhap") or a marker ("laut Yonhap"), or before "zufolge".
+fn last_news_source(
+    doc: &Document,
+    near: &Near,
+    lex: &Lexicon,
+    span: lagebild_core::Span,
+) -> Option<usize> {
+    let is_source = |m: &lagebild_core::Mention| {
+        let from = m.span.start.saturating_sub(40);
+        let lead = doc
+            .slice(lagebild_core::Span::new(from, m.span.start))
+            .to_lowercase();
+        let mut lead: Vec<&str> = lead
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        while lead
+            .last()
+            .is_some_and(|w| lex.is(w, class::DET | class::GEN))
+        {
+            lead.pop();
+        }
+        let media = lead.last().is_some_and(|w| lex.media_nouns.contains(w));
+        let marker = lex.markers.iter().any(|mk| {
+            mk.pos == MarkerPos::Before && lead.len() >= mk.words.len() && {
+                lead[lead.len() - mk.words.len()..] == mk.words[..]
+            }
+        });
+        let end = (m.span.end + 10).min(doc.len_chars());
+        let after = doc
+            .slice(lagebild_core::Span::new(m.span.end, end))
+            .to_lowercase();
+        let follows = lex.markers.iter().any(|mk| {
+            mk.pos == MarkerPos::After
+                && after.split_whitespace().next() == mk.words.first().copied()
+        });
+        media || marker || follows
+    };
+    near.mentions
+        .iter()
+        .copied()
+        .filter(|(_, m)| m.kind == EntityKind::Organization && m.span.end <= span.start)
+        .filter(|(_, m)| is_source(m))
+        .max_by_key(|(_, m)| m.span.end)
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]
@@ -1723,6 +2283,201 @@ mod tests {
         assert!(ann.quotes.iter().all(|q| q.speaker_mention == Some(0)));
     }
 
+    /// Runs the quote stage over hand-made mentions and roles: (text, kind) and (role text,
+    /// index of the mention holding it), each found at its first occurrence in `text`.
+    fn resolve(
+        text: &str,
+        mentions: &[(&str, EntityKind)],
+        roles: &[(&str, usize)],
+    ) -> (Document, Annotations) {
+        let doc = Document::from_text("t", text);
+        let span_of = |s: &str| {
+            let b = text.find(s).unwrap();
+            let a = text[..b].chars().count();
+            Span::new(a, a + s.chars().count())
+        };
+        let mut ann = Annotations::default();
+        for (t, kind) in mentions {
+            ann.mentions.push(Mention {
+                span: span_of(t),
+                text: t.to_string(),
+                kind: *kind,
+                entity: None,
+            });
+        }
+        for (t, m) in roles {
+            ann.roles.push(Role {
+                span: span_of(t),
+                text: t.to_string(),
+                mention: *m,
+            });
+        }
+        QuoteExtractor::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
+        (doc, ann)
+    }
+
+    fn mention_of(ann: &Annotations, q: usize) -> Option<&str> {
+        ann.quotes[q]
+            .speaker_mention
+            .map(|m| ann.mentions[m].text.as_str())
+    }
+
+    #[test]
+    fn descriptions_resolve_to_the_entity_they_describe() {
+        // An institution named by its head noun.
+        let (_, ann) = resolve(
+            "Das bulgarische Innenministerium meldete neue Zahlen. Das Ministerium erklärte, dass \
+             die Grenze offen bleibe.",
+            &[("bulgarische Innenministerium", EntityKind::Organization)],
+            &[],
+        );
+        let last = ann.quotes.len() - 1;
+        assert_eq!(
+            ann.quotes[last].speaker.as_ref().unwrap().text,
+            "Das Ministerium"
+        );
+        assert_eq!(mention_of(&ann, last), Some("bulgarische Innenministerium"));
+        // A generic role noun stands for the last head of state; a nationality picks the one.
+        let text =
+            "Der chilenische Präsident Luis Soto traf den peruanischen Präsidenten Ana Ruiz. \
+                    Der Staatschef sagte, die Gespräche seien gut verlaufen. Der chilenische \
+                    Staatschef erklärte, dass ein Abkommen folge.";
+        let (_, ann) = resolve(
+            text,
+            &[
+                ("Luis Soto", EntityKind::Person),
+                ("Ana Ruiz", EntityKind::Person),
+            ],
+            &[
+                ("chilenische Präsident", 0),
+                ("peruanischen Präsidenten", 1),
+            ],
+        );
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(mention_of(&ann, 0), Some("Ana Ruiz"));
+        assert_eq!(mention_of(&ann, 1), Some("Luis Soto"));
+    }
+
+    #[test]
+    fn a_generic_source_is_the_last_news_source_or_nobody() {
+        let text = "Das berichtete die Nachrichtenagentur Kyodo am Morgen. „Die Lage ist ernst“, \
+                    sagte die Quelle.";
+        let (_, ann) = resolve(
+            text,
+            &[
+                ("Kyodo", EntityKind::Organization),
+                ("Morgen", EntityKind::Other),
+            ],
+            &[],
+        );
+        let direct = ann
+            .quotes
+            .iter()
+            .position(|q| q.kind == QuoteKind::Direct)
+            .unwrap();
+        assert_eq!(mention_of(&ann, direct), Some("Kyodo"));
+        let (_, ann) = resolve(
+            "Die Firma Nordwerk baut ab. „Die Lage ist ernst“, sagte die Quelle.",
+            &[("Nordwerk", EntityKind::Organization)],
+            &[],
+        );
+        assert_eq!(ann.quotes.len(), 1, "{:?}", spoken(&ann));
+        assert_eq!(mention_of(&ann, 0), None);
+    }
+
+    #[test]
+    fn a_relayed_frame_is_one_quotation_of_its_speaker() {
+        let (_, ann) = run(
+            "Laut Kyodo sagte der Außenminister in einem Gespräch, dass die Gespräche andauern.",
+        );
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].0, "dass die Gespräche andauern");
+        assert_eq!(s[0].1.as_deref(), Some("der Außenminister"));
+    }
+
+    #[test]
+    fn the_subject_of_a_coordinated_clause_speaks_not_a_prepositional_phrase() {
+        let (_, ann) = run(
+            "Die Ministerin äußerte sich besorgt über die Lage und forderte angesichts der hohen \
+             Preise eine rasche Einigung der Länder.",
+        );
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].1.as_deref(), Some("Die Ministerin"), "{s:?}");
+        assert_eq!(ann.quotes[0].cue.as_ref().unwrap().text, "forderte");
+        for text in [
+            "Eine Reporterin von n24 sprach von zahlreichen Bränden in der Stadt.",
+            "Insgesamt spricht die Polizei von einer ruhigen Nacht in der Stadt.",
+            "Als Grund nannte die Behörde den starken Regen der letzten Tage.",
+        ] {
+            let (_, ann) = run(text);
+            let s = spoken(&ann);
+            assert_eq!(s.len(), 1, "{text}: {s:?}");
+            let sp = s[0].1.as_deref().unwrap_or_default();
+            assert!(
+                ["Eine Reporterin von n24", "die Polizei", "die Behörde"].contains(&sp),
+                "{text}: {s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn particles_choose_the_verb_and_nouns_are_no_cues() {
+        let (_, ann) =
+            run("Der Sprecher wies darauf hin, dass die Preise seit Wochen steigen würden.");
+        let s = spoken(&ann);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].0, "dass die Preise seit Wochen steigen würden");
+        let lex = lexicon::get("de");
+        let hin = lex
+            .cue("wies")
+            .iter()
+            .find(|f| f.particle == Some("hin"))
+            .unwrap();
+        assert_eq!(hin.kind, "assert");
+        // "Sprachen" and "Berichten" spell verbs but are nouns here.
+        let (_, ann) = run("Inzwischen sind rund 260 Sprachen bei dem Projekt vertreten.");
+        assert!(ann.quotes.is_empty(), "{:?}", spoken(&ann));
+        // A participle right after a quoted word closes the clause around it.
+        let (_, ann) = run("Die Regierung hat diese Vorwürfe jedoch als „absurd“ zurückgewiesen.");
+        let s = spoken(&ann);
+        assert!(
+            s.iter()
+                .all(|(_, sp, _)| sp.as_deref() == Some("Die Regierung")),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn addressees_of_statements() {
+        for (text, addressee) in [
+            (
+                "Die Ministerin sagte der Zeitung, die Lage sei ernst.",
+                "der Zeitung",
+            ),
+            (
+                "Er warf der Regierung vor, die Zahlen zu verschleiern.",
+                "der Regierung",
+            ),
+            (
+                "„Wir bleiben“, sagte die Sprecherin gegenüber der BBC.",
+                "der BBC",
+            ),
+            (
+                "Der Bürgermeister appellierte an die Anwohner, zu Hause zu bleiben.",
+                "die Anwohner",
+            ),
+        ] {
+            let (_, ann) = run(text);
+            assert_eq!(ann.quotes.len(), 1, "{text}: {:?}", spoken(&ann));
+            let got = ann.quotes[0].addressee.as_ref().map(|a| a.text.as_str());
+            assert_eq!(got, Some(addressee), "{text}");
+        }
+    }
+
     #[test]
     fn no_panic_on_odd_input() {
         for text in [
@@ -1740,6 +2495,26 @@ mod tests {
         }
         let long = "„Wort ".repeat(200_000);
         run(&long);
+        // Many speakers resolved against many names: each looks only at its neighbourhood.
+        let sentence = "Das russische Außenministerium teilte mit, dass Anna Weber komme. \
+                        Das Ministerium erklärte, dass sie bleibe. Er sagte, sie gehe. ";
+        let text = sentence.repeat(3_000);
+        let doc = Document::from_text("t", &text);
+        let mut ann = Annotations::default();
+        let mut at = 0;
+        for part in text.split_inclusive(sentence) {
+            let b = at + part.find("Anna Weber").unwrap();
+            ann.mentions.push(Mention {
+                span: doc.span_of_bytes(b..b + "Anna Weber".len()),
+                text: "Anna Weber".into(),
+                kind: EntityKind::Person,
+                entity: None,
+            });
+            at += part.len();
+        }
+        QuoteExtractor::new().annotate(&doc, &mut ann);
+        assert_evidence(&doc, &ann);
+        assert!(ann.quotes.len() >= 6_000);
         // Short random sequences of the words the rules react to.
         let pieces = [
             "„",
