@@ -2,7 +2,10 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lang");
+    // The manifest dir at run time, not `env!` at compile time: a build script binary can be
+    // reused for another checkout of the same crate, which must embed its own `lang/`.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("../../lang");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut langs: Vec<_> = fs::read_dir(&root)
         .expect("lang/ folder")
