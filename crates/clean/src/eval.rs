@@ -68,28 +68,6 @@ fn load_wikinews(dir: &Path, limit: Option<usize>) -> anyhow::Result<Vec<String>
         .collect()
 }
 
-/// Texts of a 10kGNAD-style CSV (`label;text`, `'` as quote character).
-fn load_csv(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .quote(b'\'')
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    let mut texts = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("reading {}", path.display()))?;
-        if let Some(text) = record.get(1) {
-            texts.push(text.to_string());
-        }
-        if Some(texts.len()) == limit {
-            break;
-        }
-    }
-    Ok(texts)
-}
-
 /// The corpora under `data`: the shared data folder (both corpora), a quotation-wikinews
 /// folder, or a 10kGNAD-style CSV file.
 fn corpora(data: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Corpus>> {
@@ -106,18 +84,18 @@ fn corpora(data: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Corpus>> {
         if gnad.is_file() {
             out.push(Corpus {
                 name: "10kgnad".into(),
-                texts: load_csv(&gnad, limit)?,
+                texts: lagebild_core::eval::read_10kgnad_texts(&gnad, limit)?,
             });
         }
     } else if data.is_file() {
         out.push(Corpus {
             name: "csv".into(),
-            texts: load_csv(data, limit)?,
+            texts: lagebild_core::eval::read_10kgnad_texts(data, limit)?,
         });
     } else if data.join("articles.csv").is_file() {
         out.push(Corpus {
             name: "10kgnad".into(),
-            texts: load_csv(&data.join("articles.csv"), limit)?,
+            texts: lagebild_core::eval::read_10kgnad_texts(&data.join("articles.csv"), limit)?,
         });
     } else {
         out.push(Corpus {

@@ -38,18 +38,8 @@ fn split_sentences(text: &str, out: &mut Vec<String>) {
 /// Texts of 10kGNAD, quotation-wikinews and SemEval (German) under the shared data root.
 fn load_pool(root: &Path) -> anyhow::Result<Pool> {
     let mut sentences = Vec::new();
-    let gnad = root.join("10kgnad/articles.csv");
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .quote(b'\'')
-        .has_headers(false)
-        .flexible(true)
-        .from_path(&gnad)
-        .with_context(|| format!("{}", gnad.display()))?;
-    for rec in reader.records() {
-        if let Some(t) = rec?.get(1) {
-            split_sentences(t, &mut sentences);
-        }
+    for row in lagebild_core::eval::read_10kgnad(&root.join("10kgnad/articles.csv"), None)? {
+        split_sentences(&row.text, &mut sentences);
     }
     for split in ["train", "dev"] {
         let dir = root.join("quotation-wikinews").join(split);

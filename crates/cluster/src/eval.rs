@@ -400,36 +400,8 @@ pub fn run_similarity(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalRep
     Ok(report)
 }
 
-/// One background article of the purity corpus.
-struct Article {
-    text: String,
-    /// Newspaper section.
-    section: String,
-}
-
-fn read_background(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Article>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .quote(b'\'')
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("{}", path.display()))?;
-    let mut out = Vec::new();
-    for rec in reader.records() {
-        let rec = rec?;
-        if let (Some(section), Some(text)) = (rec.get(0), rec.get(1)) {
-            out.push(Article {
-                text: text.to_string(),
-                section: section.to_string(),
-            });
-        }
-        if limit.is_some_and(|l| out.len() >= l) {
-            break;
-        }
-    }
-    Ok(out)
-}
+/// One background article of the purity corpus, with its newspaper section as label.
+type Article = lagebild_core::eval::LabelledText;
 
 /// Text files of a folder, sorted by name.
 fn read_folder(dir: &Path) -> anyhow::Result<Vec<String>> {
@@ -459,7 +431,7 @@ fn section_purity(placements: &[(&Article, &Placement)]) -> (f64, usize) {
         *by_cluster
             .entry(p.cluster)
             .or_default()
-            .entry(a.section.as_str())
+            .entry(a.label.as_str())
             .or_default() += 1;
     }
     let (mut kept, mut grouped) = (0, 0);
@@ -524,7 +496,7 @@ fn intruders(placed: &[(Option<usize>, Placement)], story: bool) -> Vec<usize> {
 const PURITY_SIZES: [usize; 5] = [200, 300, 400, 600, 800];
 
 pub fn run_purity(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
-    let articles = read_background(data, opts.limit)?;
+    let articles = lagebild_core::eval::read_10kgnad(data, opts.limit)?;
     let probes = read_folder(&examples_dir())?;
     anyhow::ensure!(
         !probes.is_empty(),
@@ -717,7 +689,7 @@ fn synthetic_rewrite(text: &str, filler: &str, edit: Edit, rng: &mut Lcg) -> Str
 /// Synthetic rewrites of 10kGNAD articles streamed after the articles: are they grouped with
 /// their source, and is the source named as the original (no dates: containment decides)?
 pub fn run_rewrites(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
-    let base: Vec<String> = read_background(data, opts.limit)?
+    let base: Vec<String> = lagebild_core::eval::read_10kgnad(data, opts.limit)?
         .into_iter()
         .map(|a| a.text)
         .collect();

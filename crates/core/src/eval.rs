@@ -1,7 +1,7 @@
 //! Shared frame of the `eval` subcommands: counts, P/R/F1 and the report every task returns.
 
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// True/false positive and false negative counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -128,6 +128,41 @@ mod tests {
         assert!((c.f1() - 0.6153846).abs() < 1e-6);
         assert_eq!(Counts::default().f1(), 0.0);
     }
+
+    #[test]
+    fn reads_10kgnad_rows_with_doubled_quotes_and_line_breaks() {
+        let dir = std::env::temp_dir().join(format!("core-gnad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("articles.csv"),
+            "Inland;'Er sagte: ''Ja''; gut.\nZweite Zeile'\nSport;kurz\nKultur\n",
+        )
+        .unwrap();
+        let rows = read_10kgnad(&dir, None).unwrap();
+        let pairs: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.label.as_str(), r.text.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Inland", "Er sagte: 'Ja'; gut.\nZweite Zeile"),
+                ("Sport", "kurz")
+            ]
+        );
+        assert_eq!(read_10kgnad_texts(&dir, Some(1)).unwrap().len(), 1);
+        let other = dir.join("other.csv");
+        std::fs::write(
+            &other,
+            "Sport;'Er sagte ''ja''; dann\nging er.'\nKultur;'Zwei'\n",
+        )
+        .unwrap();
+        let texts = read_10kgnad_texts(&other, None).unwrap();
+        assert_eq!(texts, ["Er sagte 'ja'; dann\nging er.", "Zwei"]);
+        let err = read_10kgnad(&dir.join("missing.csv"), None).unwrap_err();
+        assert!(format!("{err:#}").contains("missing.csv"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
 
 /// Peak resident memory of this process in MB (`VmHWM` of /proc/self/status), when the OS
@@ -164,6 +199,54 @@ pub struct Task {
     /// Dataset path relative to the shared data folder (`../shared/data`).
     pub default_data: &'static str,
     pub run: fn(&std::path::Path, &EvalOptions) -> anyhow::Result<EvalReport>,
+}
+
+/// One row of a 10kGNAD-style corpus: the newspaper section and the article text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelledText {
+    pub label: String,
+    pub text: String,
+}
+
+/// Rows of a 10kGNAD-style CSV (`label;text`, no header, `'` quotes with `''` inside),
+/// at most `limit`. `path` is the file or a folder holding `articles.csv`. The one reader of
+/// this format for every evaluation and benchmark.
+pub fn read_10kgnad(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<LabelledText>> {
+    use anyhow::Context;
+    let path = if path.is_dir() {
+        path.join("articles.csv")
+    } else {
+        path.to_path_buf()
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .quote(b'\'')
+        .has_headers(false)
+        .flexible(true)
+        .from_path(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        if Some(rows.len()) == limit {
+            break;
+        }
+        let record = record.with_context(|| format!("reading {}", path.display()))?;
+        if let (Some(label), Some(text)) = (record.get(0), record.get(1)) {
+            rows.push(LabelledText {
+                label: label.to_string(),
+                text: text.to_string(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// The texts of [`read_10kgnad`].
+pub fn read_10kgnad_texts(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<String>> {
+    Ok(read_10kgnad(path, limit)?
+        .into_iter()
+        .map(|row| row.text)
+        .collect())
 }
 
 /// Finds the shared evaluation data: `$LAGEBILD_DATA`, else the first `shared/data` folder

@@ -389,27 +389,9 @@ fn run_gold(data: &Path, opts: &EvalOptions, measure: Measure) -> anyhow::Result
     Ok(report)
 }
 
-/// Texts of a 10kGNAD-style CSV (`label;text`, `'` as quote character).
-fn load_csv(path: &Path) -> anyhow::Result<Vec<String>> {
-    let path = if path.is_dir() {
-        path.join("articles.csv")
-    } else {
-        path.to_path_buf()
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .quote(b'\'')
-        .has_headers(false)
-        .flexible(true)
-        .from_path(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    let mut texts = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("reading {}", path.display()))?;
-        if let Some(text) = record.get(1) {
-            texts.push(text.to_string());
-        }
-    }
+/// Texts of a 10kGNAD-style CSV (file or folder), at most `limit`; none is an error.
+fn load_csv(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<String>> {
+    let texts = lagebild_core::eval::read_10kgnad_texts(path, limit)?;
     if texts.is_empty() {
         bail!("no articles in {}", path.display());
     }
@@ -417,8 +399,7 @@ fn load_csv(path: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
-    let mut texts = load_csv(data)?;
-    texts.truncate(opts.limit.unwrap_or(usize::MAX));
+    let texts = load_csv(data, opts.limit)?;
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let rules = Rules::for_language("de");
     let (seconds, tokens) = timed(&refs, rules);

@@ -43,40 +43,6 @@ pub fn tasks() -> Vec<Task> {
     }]
 }
 
-/// Splits `label;'text'` rows with `'` as the quote character (doubled inside quotes).
-fn parse_csv(data: &str) -> Vec<(String, String)> {
-    let mut rows = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = data.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('\'', true) if chars.peek() == Some(&'\'') => {
-                field.push('\'');
-                chars.next();
-            }
-            ('\'', true) => quoted = false,
-            ('\'', false) if field.is_empty() => quoted = true,
-            (';', false) => fields.push(std::mem::take(&mut field)),
-            ('\n', false) => {
-                fields.push(std::mem::take(&mut field));
-                if fields.len() >= 2 {
-                    let text = fields.pop().unwrap_or_default();
-                    rows.push((fields.swap_remove(0), text));
-                }
-                fields.clear();
-            }
-            ('\r', false) => {}
-            (c, _) => field.push(c),
-        }
-    }
-    if fields.len() == 1 && !field.is_empty() {
-        rows.push((fields.swap_remove(0), field));
-    }
-    rows
-}
-
 /// Copy `r` of an article: one sentence dropped, an update line added, so copies are near
 /// duplicates with distinct content hashes.
 fn edited(text: &str, r: usize) -> String {
@@ -96,9 +62,7 @@ fn edited(text: &str, r: usize) -> String {
 }
 
 fn articles(csv: &Path, n: usize) -> Result<Vec<Document>> {
-    let data =
-        std::fs::read_to_string(csv).with_context(|| format!("reading {}", csv.display()))?;
-    let rows = parse_csv(&data);
+    let rows = lagebild_core::eval::read_10kgnad(csv, None)?;
     if rows.is_empty() {
         bail!("no articles in {}", csv.display());
     }
@@ -106,7 +70,7 @@ fn articles(csv: &Path, n: usize) -> Result<Vec<Document>> {
     Ok((0..n)
         .map(|k| {
             let (i, r) = (k % rows.len(), k / rows.len());
-            let (label, text) = &rows[i];
+            let lagebild_core::eval::LabelledText { label, text } = &rows[i];
             let text = edited(text, r);
             let title: String = text.chars().take(80).collect();
             Document::new(
@@ -312,17 +276,6 @@ fn urlencode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_quoted_csv() {
-        let rows = parse_csv("Sport;'Er sagte ''ja''; dann\nging er.'\nKultur;'Zwei'\n");
-        assert_eq!(rows.len(), 2);
-        assert_eq!(
-            rows[0],
-            ("Sport".into(), "Er sagte 'ja'; dann\nging er.".into())
-        );
-        assert_eq!(rows[1].1, "Zwei");
-    }
 
     #[test]
     fn edits_make_distinct_near_copies() {

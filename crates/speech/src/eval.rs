@@ -381,45 +381,10 @@ fn run_quotes(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
     Ok(report)
 }
 
-/// Reads `label;text` rows with `'` as the quote char (10kGNAD).
-fn read_gnad(path: &Path) -> anyhow::Result<Vec<String>> {
-    let raw =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut texts = Vec::new();
-    let mut chars = raw.chars().peekable();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut column = 0;
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' if in_quotes && chars.peek() == Some(&'\'') => {
-                chars.next();
-                field.push('\'');
-            }
-            '\'' if in_quotes => in_quotes = false,
-            '\'' if field.is_empty() => in_quotes = true,
-            ';' if !in_quotes && column == 0 => {
-                column = 1;
-                field.clear();
-            }
-            '\n' if !in_quotes => {
-                if column == 1 && !field.trim().is_empty() {
-                    texts.push(std::mem::take(&mut field));
-                }
-                field.clear();
-                column = 0;
-            }
-            _ => field.push(c),
-        }
-    }
-    if column == 1 && !field.trim().is_empty() {
-        texts.push(field);
-    }
-    Ok(texts)
-}
-
 fn run_bench(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
-    let mut texts = read_gnad(data)?;
+    // Blank rows carry nothing to analyse.
+    let mut texts = lagebild_core::eval::read_10kgnad_texts(data, None)?;
+    texts.retain(|t| !t.trim().is_empty());
     if let Some(limit) = opts.limit {
         texts.truncate(limit);
     }
@@ -512,21 +477,6 @@ mod tests {
         score_document(&sys, &gold[..1], &mut s);
         assert_eq!(s.roles[0].1, 2);
         assert_eq!(s.roles[0].3, 1);
-    }
-
-    #[test]
-    fn reads_10kgnad_rows() {
-        let dir = std::env::temp_dir().join(format!("speech-gnad-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join("a.csv");
-        std::fs::write(
-            &p,
-            "Inland;'Er sagte: ''Ja''; gut.\nZweite Zeile'\nSport;kurz\n",
-        )
-        .unwrap();
-        let rows = read_gnad(&p).unwrap();
-        assert_eq!(rows, ["Er sagte: 'Ja'; gut.\nZweite Zeile", "kurz"]);
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
