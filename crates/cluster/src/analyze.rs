@@ -5,7 +5,7 @@
 //! are stems of non-stop-words, hashed to `u32` to keep indexes compact.
 
 use lagebild_core::lang;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -88,15 +88,59 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Range<usize>, u64)) {
     }
 }
 
+/// Characters kept of a name-like word: folds inflection ("Russlands", "Russland").
+const NAME_PREFIX: usize = 5;
+
+/// Term of a name-like word: its first chars, which fold inflection.
+pub fn name_term(w: &str) -> u32 {
+    let cut = w
+        .char_indices()
+        .nth(NAME_PREFIX)
+        .map_or(w.len(), |(b, _)| b);
+    term_id(&w[..cut])
+}
+
+/// Words of a typical news article, to turn a word frequency into the share of articles that
+/// use the word.
+const WORDS_PER_ARTICLE: f64 = 400.0;
+
+/// Share of news articles expected to contain each name term, from the word frequencies of
+/// `entities-words.tsv` (Zipf × 10): the document frequencies a small corpus cannot know.
+fn name_rates(language: &lang::Language) -> Vec<(u32, f32)> {
+    let mut per_term: FxHashMap<u32, f64> = FxHashMap::default();
+    for row in language.rows("entities-words.tsv") {
+        let (Some(word), Some(zipf)) = (row.first(), row.get(1)) else {
+            continue;
+        };
+        let Ok(zipf) = zipf.parse::<f64>() else {
+            continue;
+        };
+        // Zipf = log10 of occurrences per billion words.
+        *per_term.entry(name_term(word)).or_default() += 10f64.powf(zipf / 10.0 - 9.0);
+    }
+    let mut out: Vec<(u32, f32)> = per_term
+        .into_iter()
+        .map(|(t, p)| (t, (1.0 - (-WORDS_PER_ARTICLE * p).exp()) as f32))
+        .collect();
+    out.sort_unstable_by_key(|x| x.0);
+    out
+}
+
 /// Hash of an already-normalised string (a stem) as a compact term id.
 pub fn term_id(s: &str) -> u32 {
     (word_hash(s) >> 32) as u32
 }
 
-/// Stop words and stemmer of one language, loaded once from `lang/<code>/cluster-*`.
+/// Stop words and stemmer of one language, loaded once from `lang/<code>/cluster-*`, and the
+/// words that stand for a country (`entities-countries.tsv`).
 pub struct Analyzer {
     stopwords: FxHashSet<u64>,
     stemmer: Option<rust_stemmers::Stemmer>,
+    /// Capitals and inflected country adjectives ("Pjöngjang", "nordkoreanischen") → the
+    /// country's name: reports of one story name its places in all three ways.
+    countries: FxHashMap<u64, &'static str>,
+    /// Expected share of articles with each name term (sorted by term).
+    name_rates: Vec<(u32, f32)>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -104,6 +148,7 @@ impl std::fmt::Debug for Analyzer {
         f.debug_struct("Analyzer")
             .field("stopwords", &self.stopwords.len())
             .field("stemmer", &self.stemmer.is_some())
+            .field("countries", &self.countries.len())
             .finish()
     }
 }
@@ -133,6 +178,27 @@ fn algorithm(name: &str) -> Option<rust_stemmers::Algorithm> {
     })
 }
 
+/// Endings of an attributive or predicative adjective.
+const ADJECTIVE_ENDINGS: [&str; 6] = ["", "e", "em", "en", "er", "es"];
+
+/// Word hashes of one-word capitals and of inflected adjectives → country name.
+fn country_words(language: &lang::Language) -> FxHashMap<u64, &'static str> {
+    let mut out = FxHashMap::default();
+    for row in language.rows("entities-countries.tsv") {
+        let country = row[0];
+        if let Some(capital) = row.get(2).filter(|c| !c.is_empty() && !c.contains(' ')) {
+            out.entry(word_hash(capital)).or_insert(country);
+        }
+        if let Some(stem) = row.get(3).filter(|a| !a.is_empty() && !a.contains(' ')) {
+            for ending in ADJECTIVE_ENDINGS {
+                out.entry(word_hash(&format!("{stem}{ending}")))
+                    .or_insert(country);
+            }
+        }
+    }
+    out
+}
+
 impl Analyzer {
     fn load(language: lang::Language) -> Self {
         Analyzer {
@@ -144,6 +210,8 @@ impl Analyzer {
                 .lines("cluster-stemmer.txt")
                 .find_map(algorithm)
                 .map(rust_stemmers::Stemmer::create),
+            countries: country_words(&language),
+            name_rates: name_rates(&language),
         }
     }
 
@@ -160,6 +228,17 @@ impl Analyzer {
             .find(|(c, _)| *c == code)
             .map(|(_, a)| a)
             .expect("every available language has an analyzer")
+    }
+
+    /// Expected share of news articles with each name term, sorted by term: the prior of the
+    /// names channel's document frequencies.
+    pub fn name_rates(&self) -> &[(u32, f32)] {
+        &self.name_rates
+    }
+
+    /// The country a word stands for: its capital or an inflected adjective of it.
+    pub fn country_of(&self, word_hash: u64) -> Option<&'static str> {
+        self.countries.get(&word_hash).copied()
     }
 
     pub fn is_stopword(&self, word_hash: u64) -> bool {

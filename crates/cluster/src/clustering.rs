@@ -21,7 +21,7 @@
 //! so far are dropped after their cheap channel, and summing each term's occurrences happens
 //! in [`features`], which callers run in parallel.
 
-use crate::analyze::{for_each_word, mix, term_id, Analyzer};
+use crate::analyze::{for_each_word, mix, name_term, term_id, Analyzer};
 use jiff::civil::Date;
 use lagebild_core::lang;
 use rustc_hash::FxHashMap;
@@ -41,8 +41,6 @@ const LEAD_BOOST: [f32; CHANNELS] = [4.0, 2.0];
 const HALF_WEIGHT_AT: f32 = 250.0;
 /// Longest lead taken from the text when there is no headline, in bytes.
 const MAX_LEAD: usize = 240;
-/// Characters kept of a name-like word: folds inflection ("Russlands", "Russland").
-const NAME_PREFIX: usize = 5;
 
 /// What the clusterer needs of an article: weighted terms per channel. [`features`] lists
 /// each term once, sorted, with its occurrences' weights summed (done in parallel before the
@@ -50,6 +48,10 @@ const NAME_PREFIX: usize = 5;
 #[derive(Clone, Debug, Default)]
 pub struct Features {
     pub channels: [Vec<(u32, f32)>; CHANNELS],
+    /// Countries named by a capital or an adjective ("Pjöngjang", "nordkoreanische"), as
+    /// name terms: they chain the reports of a story, but within a stream they blur events
+    /// (`eval purity`: an unrelated report joins a cluster when they are names).
+    pub countries: Vec<(u32, f32)>,
     pub date: Option<Date>,
 }
 
@@ -86,11 +88,10 @@ fn add_terms(
                 f.channels[0].push((term_id(w), weight[0]));
             }
         } else if first.is_uppercase() && !(opens && stop) && w.chars().nth(2).is_some() {
-            let cut = w
-                .char_indices()
-                .nth(NAME_PREFIX)
-                .map_or(w.len(), |(b, _)| b);
-            f.channels[0].push((term_id(&w[..cut]), weight[0]));
+            f.channels[0].push((name_term(w), weight[0]));
+        }
+        if let Some(country) = analyzer.country_of(hash) {
+            f.countries.push((name_term(country), weight[0]));
         }
         if stop || w.chars().nth(1).is_none() {
             return;
@@ -154,7 +155,7 @@ pub fn features(
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| lead_of(text, passages));
     add_terms(analyzer, lead, &mut 0, Some(LEAD_BOOST), &mut f);
-    for list in &mut f.channels {
+    for list in f.channels.iter_mut().chain([&mut f.countries]) {
         compact(list);
         // Batches of features wait in memory for the sequential clusterer.
         list.shrink_to_fit();
@@ -370,6 +371,24 @@ pub struct TermStats {
 }
 
 impl TermStats {
+    /// Statistics that start from `docs` imagined news articles of a language, with the names
+    /// channel's document frequencies its word frequencies predict. Five articles of one story
+    /// cannot tell the story's names from words every article uses; the prior can, and the
+    /// corpus outweighs it as it grows.
+    pub fn with_prior(language: &str, docs: u32) -> Self {
+        let mut stats = TermStats {
+            docs,
+            ..TermStats::default()
+        };
+        for &(t, rate) in Analyzer::for_language(language).name_rates() {
+            let n = (rate * docs as f32).round() as u32;
+            if n > 0 {
+                stats.df[0].add(t, n);
+            }
+        }
+        stats
+    }
+
     /// Counts an article's terms once each.
     pub fn add(&mut self, f: &Features) {
         self.docs += 1;
@@ -458,6 +477,10 @@ pub struct ClusterConfig {
     /// Channel weights of the similarity of a new cluster to a story: stories are told by
     /// their key actors more than by their wording.
     pub story_weights: Weights,
+    /// Language whose word frequencies seed the document frequencies.
+    pub language: &'static str,
+    /// Imagined articles behind that prior ([`TermStats::with_prior`]).
+    pub prior_docs: u32,
 }
 
 impl Default for ClusterConfig {
@@ -492,6 +515,8 @@ impl ClusterConfig {
             query_terms: 8,
             weights: Weights::for_language(code),
             story_weights: Weights([1.0, 0.0]),
+            language: lang::get_or_default(code).code,
+            prior_docs: 300,
         }
     }
 }
@@ -724,13 +749,18 @@ impl Query {
 #[derive(Debug, Default)]
 pub struct StreamClusterer {
     cfg: ClusterConfig,
+    /// Document frequencies of the stream: what tells one event from the next.
     stats: TermStats,
+    /// Names channel document frequencies seeded with the language's prior: what tells a
+    /// story's key actors from words of every report, however small the stream.
+    story_stats: TermStats,
     clusters: Vec<Group>,
     story_of: Vec<u32>,
     stories: Vec<Group>,
     cluster_postings: FxHashMap<u32, Vec<u32>>,
     story_postings: FxHashMap<u32, Vec<u32>>,
     query: Query,
+    story_query: Query,
 }
 
 /// Terms of a profile to look candidates up by: the `n` heaviest of each channel, tagged
@@ -828,6 +858,7 @@ fn post(postings: &mut FxHashMap<u32, Vec<u32>>, keys: &[u32], id: u32) {
 impl StreamClusterer {
     pub fn new(cfg: ClusterConfig) -> Self {
         StreamClusterer {
+            story_stats: TermStats::with_prior(cfg.language, cfg.prior_docs),
             cfg,
             ..StreamClusterer::default()
         }
@@ -867,6 +898,15 @@ impl StreamClusterer {
         let p = self.stats.add_and_profile(f, self.cfg.doc_terms);
         let q = &mut self.query;
         q.prepare(&p, self.cfg.query_terms);
+        let mut names = f.channels[0].clone();
+        names.extend_from_slice(&f.countries);
+        let names = Features {
+            channels: [names, Vec::new()],
+            ..Features::default()
+        };
+        let ps = self.story_stats.add_and_profile(&names, self.cfg.doc_terms);
+        let sq = &mut self.story_query;
+        sq.prepare(&ps, self.cfg.query_terms);
         let keep = self.cfg.centroid_terms;
         candidates(
             &self.cluster_postings,
@@ -889,14 +929,14 @@ impl StreamClusterer {
                 self.clusters.push(Group::default());
                 candidates(
                     &self.story_postings,
-                    &q.keys,
+                    &sq.keys,
                     self.cfg.walk,
-                    &mut q.candidates,
+                    &mut sq.candidates,
                 );
                 let found = best(
                     &self.stories,
-                    &q.candidates,
-                    q,
+                    &sq.candidates,
+                    sq,
                     f.date,
                     (&self.cfg.story_weights, self.cfg.story_days),
                 )
@@ -914,13 +954,13 @@ impl StreamClusterer {
         };
         self.clusters[cluster as usize].add(&p, f.date, (keep, &self.cfg.weights), &mut q.scratch);
         self.stories[story as usize].add(
-            &p,
+            &ps,
             f.date,
             (keep, &self.cfg.story_weights),
-            &mut q.scratch,
+            &mut sq.scratch,
         );
         post(&mut self.cluster_postings, &q.keys, cluster);
-        post(&mut self.story_postings, &q.keys, story);
+        post(&mut self.story_postings, &sq.keys, story);
         let centrality = self.clusters[cluster as usize]
             .similarity_to(&self.cfg.weights, q, 1.0, None)
             .unwrap_or(0.0);
@@ -1008,11 +1048,11 @@ mod tests {
         // Raw, repeated occurrences in any order give the same profile as their sum.
         let raw = Features {
             channels: [vec![(7, 1.0), (3, 0.5), (7, 1.0)], vec![(9, 1.0)]],
-            date: None,
+            ..Features::default()
         };
         let summed = Features {
             channels: [vec![(3, 0.5), (7, 2.0)], vec![(9, 1.0)]],
-            date: None,
+            ..Features::default()
         };
         let (mut a, mut b) = (TermStats::default(), TermStats::default());
         a.add(&raw);
@@ -1103,6 +1143,38 @@ mod tests {
         assert!(p2.new_cluster, "another event");
         assert_eq!(p2.story, p1.story, "the same key actors");
         assert_ne!(p3.story, p1.story);
+    }
+
+    #[test]
+    fn capitals_and_adjectives_name_their_country_for_stories_only() {
+        let f = feats(
+            "Pjöngjang schickt nordkoreanische Soldaten. Nordkorea schweigt.",
+            None,
+        );
+        let korea = name_term("Nordkorea");
+        assert_eq!(f.countries.len(), 1, "{:?}", f.countries);
+        assert_eq!(f.countries[0].0, korea);
+        let names: Vec<u32> = f.channels[0].iter().map(|x| x.0).collect();
+        assert!(
+            names.contains(&name_term("Pjöngjang")),
+            "the capital stays a name"
+        );
+        assert_eq!(names.iter().filter(|&&t| t == korea).count(), 1);
+    }
+
+    #[test]
+    fn prior_weighs_common_words_below_rare_names() {
+        let f = feats("Die Regierung in Pjöngjang.", None);
+        let weight = |s: &TermStats, w: &str| {
+            let p = s.profile(&f, 48);
+            p.channels[0]
+                .iter()
+                .find(|x| x.0 == name_term(w))
+                .map_or(0.0, |x| x.1)
+        };
+        let ratio = |s: &TermStats| weight(s, "Regierung") / weight(s, "Pjöngjang");
+        let (plain, seeded) = (TermStats::default(), TermStats::with_prior("de", 300));
+        assert!(ratio(&seeded) < 0.7 * ratio(&plain), "{}", ratio(&seeded));
     }
 
     #[test]
