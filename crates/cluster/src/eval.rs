@@ -42,14 +42,14 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
     }
 }
 
-struct Pair {
-    lang2: String,
-    text1: String,
-    text2: String,
-    overall: f64,
+pub(crate) struct Pair {
+    pub(crate) lang2: String,
+    pub(crate) text1: String,
+    pub(crate) text2: String,
+    pub(crate) overall: f64,
 }
 
-fn read_pairs(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Pair>> {
+pub(crate) fn read_pairs(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Pair>> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| {
@@ -686,6 +686,25 @@ fn synthetic_rewrite(text: &str, filler: &str, edit: Edit, rng: &mut Lcg) -> Str
         .join("\n")
 }
 
+/// Synthetic rewrites of `base`: (rewrite text, source index, index into the edits) — every
+/// 12th article per edit, each edit from its own offset.
+pub(crate) fn synthetic_rewrites(base: &[String]) -> Vec<(String, usize, usize)> {
+    let mut rng = Lcg(0x5eed);
+    let mut rewrites = Vec::new();
+    for (k, edit) in EDITS.iter().enumerate() {
+        for i in (k * 3..base.len()).step_by(12) {
+            let filler = &base[(i * 7 + 13) % base.len()];
+            rewrites.push((synthetic_rewrite(&base[i], filler, *edit, &mut rng), i, k));
+        }
+    }
+    rewrites
+}
+
+/// Names of the synthetic edits, by index, the lightest first.
+pub(crate) fn edit_names() -> impl Iterator<Item = &'static str> {
+    EDITS.iter().map(|e| e.name)
+}
+
 /// Synthetic rewrites of 10kGNAD articles streamed after the articles: are they grouped with
 /// their source, and is the source named as the original (no dates: containment decides)?
 pub fn run_rewrites(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalReport> {
@@ -694,15 +713,7 @@ pub fn run_rewrites(data: &Path, opts: &EvalOptions) -> anyhow::Result<EvalRepor
         .map(|a| a.text)
         .collect();
     anyhow::ensure!(base.len() >= 24, "{}: too few articles", data.display());
-    let mut rng = Lcg(0x5eed);
-    // (rewrite text, source index, edit) — every 12th article per edit, each from its own offset.
-    let mut rewrites = Vec::new();
-    for (k, edit) in EDITS.iter().enumerate() {
-        for i in (k * 3..base.len()).step_by(12) {
-            let filler = &base[(i * 7 + 13) % base.len()];
-            rewrites.push((synthetic_rewrite(&base[i], filler, *edit, &mut rng), i, k));
-        }
-    }
+    let rewrites = synthetic_rewrites(&base);
     let cfg = crate::neardup::DupConfig::default();
     let analyzer = crate::analyze::Analyzer::for_language("de");
     let sketches: Vec<_> = base

@@ -9,6 +9,7 @@ pub mod clustering;
 pub mod eval;
 pub mod minhash;
 pub mod neardup;
+pub mod rewrite;
 
 use clustering::{similarity, ClusterConfig, Features, StreamClusterer};
 use lagebild_core::eval::{Task, TaskKind};
@@ -362,6 +363,20 @@ pub fn tasks() -> Vec<Task> {
             about: "Synthetic rewrites of 10kGNAD articles (words left out, order shuffled, other sentences mixed in): grouped with their source, and the source named as original",
             default_data: "10kgnad/articles.csv",
             run: eval::run_rewrites,
+        },
+        Task {
+            name: "rewrites-semeval",
+            kind: TaskKind::Eval,
+            about: "Rewrite links by sentence alignment on SemEval-2022 Task 8 de-de pairs, per Overall bucket: other stories must never be linked",
+            default_data: "semeval2022-t8/pairs.csv",
+            run: rewrite::run_semeval,
+        },
+        Task {
+            name: "rewrites-synthetic",
+            kind: TaskKind::Eval,
+            about: "Synthetic rewrites of 10kGNAD articles through the corpus stages: grouped with their source by sentence alignment, the source named original by its specifics",
+            default_data: "10kgnad/articles.csv",
+            run: rewrite::run_synthetic,
         },
         Task {
             name: "scale",

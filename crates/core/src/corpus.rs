@@ -110,6 +110,10 @@ pub enum ProvenanceBasis {
     /// contained in.
     #[default]
     Containment,
+    /// No date told the members apart and some are rewrites: the original is the member whose
+    /// specifics (names, numbers, dates) best contain the others' — a rewrite keeps or drops
+    /// facts and adds generic filler, so plain content containment would pick the wordier text.
+    Specifics,
 }
 
 /// Provenance of a group of copies: the most likely original and the documents derived from it.

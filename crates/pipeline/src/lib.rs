@@ -24,7 +24,7 @@ impl Default for Pipeline {
 
 impl Pipeline {
     /// The full analysis: clean → segment → time → entities → quotes → events, then
-    /// entity resolution → near-duplicates → clusters and stories → claims.
+    /// entity resolution → near-duplicates → clusters and stories → rewrites → claims.
     pub fn standard() -> Self {
         Pipeline {
             document_stages: vec![
@@ -39,6 +39,7 @@ impl Pipeline {
                 Box::new(lagebild_entities::EntityResolver::new()),
                 Box::new(lagebild_cluster::NearDuplicateDetector::new()),
                 Box::new(lagebild_cluster::EventClusterer::new()),
+                Box::new(lagebild_cluster::rewrite::RewriteDetector::new()),
                 Box::new(lagebild_speech::ClaimLedger::new()),
             ],
         }

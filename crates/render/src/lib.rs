@@ -68,6 +68,9 @@ pub fn basis_label(b: lagebild_core::ProvenanceBasis) -> &'static str {
         lagebild_core::ProvenanceBasis::Containment => {
             "content containment (no distinguishing date)"
         }
+        lagebild_core::ProvenanceBasis::Specifics => {
+            "names, numbers and dates kept by the rewrites (no distinguishing date)"
+        }
     }
 }
 
