@@ -48,10 +48,11 @@ const MAX_LEAD: usize = 240;
 #[derive(Clone, Debug, Default)]
 pub struct Features {
     pub channels: [Vec<(u32, f32)>; CHANNELS],
-    /// Countries named by a capital or an adjective ("Pjöngjang", "nordkoreanische"), as
-    /// name terms: they chain the reports of a story, but within a stream they blur events
-    /// (`eval purity`: an unrelated report joins a cluster when they are names).
-    pub countries: Vec<(u32, f32)>,
+    /// The names channel plus the countries that capitals and adjectives name ("Pjöngjang",
+    /// "nordkoreanische" → Nordkorea), compared with stories: countries chain the reports of
+    /// a story, but within a stream they blur events (`eval purity`: an unrelated report
+    /// joins a cluster when they are names).
+    pub story_names: Vec<(u32, f32)>,
     pub date: Option<Date>,
 }
 
@@ -91,7 +92,7 @@ fn add_terms(
             f.channels[0].push((name_term(w), weight[0]));
         }
         if let Some(country) = analyzer.country_of(hash) {
-            f.countries.push((name_term(country), weight[0]));
+            f.story_names.push((name_term(country), weight[0]));
         }
         if stop || w.chars().nth(1).is_none() {
             return;
@@ -155,8 +156,16 @@ pub fn features(
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| lead_of(text, passages));
     add_terms(analyzer, lead, &mut 0, Some(LEAD_BOOST), &mut f);
-    for list in f.channels.iter_mut().chain([&mut f.countries]) {
+    // `add_terms` put only countries in `story_names` so far.
+    let mut countries = std::mem::take(&mut f.story_names);
+    compact(&mut countries);
+    for list in &mut f.channels {
         compact(list);
+    }
+    f.story_names = f.channels[0].clone();
+    f.story_names.extend(countries);
+    compact(&mut f.story_names);
+    for list in f.channels.iter_mut().chain([&mut f.story_names]) {
         // Batches of features wait in memory for the sequential clusterer.
         list.shrink_to_fit();
     }
@@ -419,19 +428,33 @@ impl TermStats {
         let docs = self.docs;
         Profile {
             channels: std::array::from_fn(|c| {
-                let df = &mut self.df[c];
-                let list = compacted(&f.channels[c]);
-                let mut v = Vec::with_capacity(list.len());
-                for (i, &(t, n)) in list.iter().enumerate() {
-                    if let Some(&(ahead, _)) = list.get(i + DF_AHEAD) {
-                        df.prefetch(ahead);
-                    }
-                    v.push((t, n.ln_1p() * idf(docs, df.add(t, 1))));
-                }
-                top_normalised(v, max_terms)
+                count_and_weigh(&mut self.df[c], docs, &f.channels[c], max_terms)
             }),
         }
     }
+
+    /// [`Self::add_and_profile`] of an article's `story_names` as its names channel.
+    fn add_and_profile_story(&mut self, f: &Features, max_terms: usize) -> Profile {
+        self.docs += 1;
+        let names = count_and_weigh(&mut self.df[0], self.docs, &f.story_names, max_terms);
+        Profile {
+            channels: [names, Vec::new()],
+        }
+    }
+}
+
+/// Counts the terms of one channel of an article in `df` (the article among `docs`) and
+/// returns their TF-IDF vector, at most `max_terms` terms.
+fn count_and_weigh(df: &mut Counts, docs: u32, list: &[(u32, f32)], max_terms: usize) -> Sparse {
+    let list = compacted(list);
+    let mut v = Vec::with_capacity(list.len());
+    for (i, &(t, n)) in list.iter().enumerate() {
+        if let Some(&(ahead, _)) = list.get(i + DF_AHEAD) {
+            df.prefetch(ahead);
+        }
+        v.push((t, n.ln_1p() * idf(docs, df.add(t, 1))));
+    }
+    top_normalised(v, max_terms)
 }
 
 /// Order of terms by weight, heaviest first; the smaller term first among equals.
@@ -898,13 +921,9 @@ impl StreamClusterer {
         let p = self.stats.add_and_profile(f, self.cfg.doc_terms);
         let q = &mut self.query;
         q.prepare(&p, self.cfg.query_terms);
-        let mut names = f.channels[0].clone();
-        names.extend_from_slice(&f.countries);
-        let names = Features {
-            channels: [names, Vec::new()],
-            ..Features::default()
-        };
-        let ps = self.story_stats.add_and_profile(&names, self.cfg.doc_terms);
+        let ps = self
+            .story_stats
+            .add_and_profile_story(f, self.cfg.doc_terms);
         let sq = &mut self.story_query;
         sq.prepare(&ps, self.cfg.query_terms);
         let keep = self.cfg.centroid_terms;
@@ -1152,8 +1171,14 @@ mod tests {
             None,
         );
         let korea = name_term("Nordkorea");
-        assert_eq!(f.countries.len(), 1, "{:?}", f.countries);
-        assert_eq!(f.countries[0].0, korea);
+        // The story list adds exactly one country's weight to the names channel.
+        let added: Vec<u32> = f
+            .story_names
+            .iter()
+            .filter(|x| !f.channels[0].contains(x))
+            .map(|x| x.0)
+            .collect();
+        assert_eq!(added, [korea], "{:?}", f.story_names);
         let names: Vec<u32> = f.channels[0].iter().map(|x| x.0).collect();
         assert!(
             names.contains(&name_term("Pjöngjang")),
