@@ -7,6 +7,7 @@ pub mod analyze;
 pub mod bench;
 pub mod clustering;
 pub mod eval;
+mod groups;
 pub mod minhash;
 pub mod neardup;
 pub mod rewrite;

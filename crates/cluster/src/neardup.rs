@@ -6,6 +6,7 @@
 //! (paraphrases, which share few shingles but most content words).
 
 use crate::analyze::{for_each_word, Analyzer};
+use crate::groups::Groups;
 use crate::minhash::{jaccard, signature, Lsh, Signature};
 use jiff::civil::Date;
 use lagebild_core::ProvenanceBasis;
@@ -245,8 +246,7 @@ pub struct DupIndex {
     /// Passage frequency of each stem, for IDF weights: words of the story everybody uses
     /// count less than the particular words two passages share.
     passage_df: FxHashMap<u32, u32>,
-    parent: Vec<u32>,
-    members: FxHashMap<u32, Vec<u32>>,
+    groups: Groups,
 }
 
 /// Most matches reported per new passage.
@@ -262,8 +262,7 @@ impl DupIndex {
             passages: Vec::new(),
             passage_lsh: Lsh::new(32, 2),
             passage_df: FxHashMap::default(),
-            parent: Vec::new(),
-            members: FxHashMap::default(),
+            groups: Groups::default(),
         }
     }
 
@@ -306,7 +305,7 @@ impl DupIndex {
             n_content: sketch.n_content,
             date,
         });
-        self.parent.push(id);
+        self.groups.push();
 
         // Passages: query, then insert, one by one, so repeats inside the document are found too.
         let n_passages = sketch.passages.len();
@@ -373,7 +372,7 @@ impl DupIndex {
             }
         }
         for other in links {
-            self.union(id, other);
+            self.groups.union(id, other);
             added.grouped = true;
         }
         added
@@ -385,41 +384,14 @@ impl DupIndex {
         last - first
     }
 
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
-            x = p;
-        }
-        x
-    }
-
-    fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return;
-        }
-        let ma = self.members.remove(&ra).unwrap_or_else(|| vec![ra]);
-        let mb = self.members.remove(&rb).unwrap_or_else(|| vec![rb]);
-        let (big, small, root, child) = if ma.len() >= mb.len() {
-            (ma, mb, ra, rb)
-        } else {
-            (mb, ma, rb, ra)
-        };
-        self.parent[child as usize] = root;
-        let mut all = big;
-        all.extend(small);
-        self.members.insert(root, all);
-    }
-
     /// Root of the copy group of a document (itself when alone).
     pub fn group_of(&mut self, doc: u32) -> u32 {
-        self.find(doc)
+        self.groups.find(doc)
     }
 
     /// Number of copy groups with at least two documents.
     pub fn group_count(&self) -> usize {
-        self.members.len()
+        self.groups.count()
     }
 
     /// Estimated share of `part`'s content words that also occur in `whole`.
@@ -437,7 +409,7 @@ impl DupIndex {
     /// undated (or equally dated) members, the one that contains the others' content best. The
     /// basis says which of the two decided.
     pub fn provenance(&self, root: u32) -> Option<Provenance> {
-        let members = self.members.get(&root)?;
+        let members = self.groups.members(root)?;
         let earliest = members
             .iter()
             .filter_map(|&m| self.docs[m as usize].date)
@@ -482,7 +454,7 @@ impl DupIndex {
         self.docs.capacity() * std::mem::size_of::<DocEntry>()
             + self.doc_lsh.heap_bytes()
             + self.passage_lsh.heap_bytes()
-            + self.parent.capacity() * 4
+            + self.groups.heap_bytes()
     }
 }
 
@@ -492,7 +464,8 @@ fn distinct(mut v: Vec<u32>) -> usize {
     v.len()
 }
 
-fn intersection(a: &[u32], b: &[u32]) -> usize {
+/// Size of the intersection of two sorted sets.
+pub(crate) fn intersection(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

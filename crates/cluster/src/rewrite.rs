@@ -11,6 +11,8 @@
 //! keeps or drops facts and adds generic filler, independent reports each bring their own facts.
 
 use crate::analyze::{for_each_word, name_term, term_id, Analyzer};
+use crate::groups::Groups;
+use crate::neardup::intersection;
 use jiff::civil::Date;
 use lagebild_core::eval::{EvalOptions, EvalReport};
 use lagebild_core::{
@@ -339,26 +341,9 @@ pub fn is_rewrite(aligned: usize, a: &DocSketch, b: &DocSketch, cfg: &RewriteCon
     aligned >= cfg.link_pairs && aligned as f32 / shorter as f32 >= cfg.link_share
 }
 
-/// Size of the intersection of two sorted sets.
-fn common(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
 /// Share of `part`'s specifics found in `whole` (0 when `part` has none).
 fn contained(part: &[u32], whole: &[u32]) -> f32 {
-    common(part, whole) as f32 / part.len().max(1) as f32
+    intersection(part, whole) as f32 / part.len().max(1) as f32
 }
 
 /// Shares of the specifics of `a`'s aligned sentences found anywhere in `b`, and of `b`'s
@@ -470,13 +455,12 @@ pub struct RewriteDetector {
     story_len: Vec<usize>,
     /// Near-duplicate entries already looked at.
     dups_seen: usize,
-    /// Union-find over documents: copy groups and rewrite links.
-    parent: Vec<u32>,
-    members: FxHashMap<u32, Vec<u32>>,
+    /// Copy groups and rewrite links.
+    groups: Groups,
     /// Roots of the groups that hold at least one rewrite link.
     rewritten: FxHashSet<u32>,
     /// Provenance of those groups with the member count it was computed for.
-    groups: FxHashMap<u32, (usize, CopyGroup)>,
+    named: FxHashMap<u32, (usize, CopyGroup)>,
 }
 
 impl Default for RewriteDetector {
@@ -503,10 +487,9 @@ impl RewriteDetector {
             cluster_len: Vec::new(),
             story_len: Vec::new(),
             dups_seen: 0,
-            parent: Vec::new(),
-            members: FxHashMap::default(),
+            groups: Groups::default(),
             rewritten: FxHashSet::default(),
-            groups: FxHashMap::default(),
+            named: FxHashMap::default(),
         }
     }
 
@@ -571,35 +554,16 @@ impl RewriteDetector {
         out
     }
 
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let p = self.parent[x as usize];
-            self.parent[x as usize] = self.parent[p as usize];
-            x = p;
-        }
-        x
-    }
-
     /// Joins the groups of `a` and `b`; `rewrite` marks the joined group as holding rewrites.
     fn union(&mut self, a: u32, b: u32, rewrite: bool) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        let root = if ra == rb {
-            ra
-        } else {
-            let ma = self.members.remove(&ra).unwrap_or_else(|| vec![ra]);
-            let mb = self.members.remove(&rb).unwrap_or_else(|| vec![rb]);
-            let (mut big, small, root, child) = if ma.len() >= mb.len() {
-                (ma, mb, ra, rb)
-            } else {
-                (mb, ma, rb, ra)
-            };
-            self.parent[child as usize] = root;
-            big.extend(small);
-            self.members.insert(root, big);
-            if self.rewritten.remove(&child) {
-                self.rewritten.insert(root);
+        let root = match self.groups.union(a, b) {
+            Some((root, absorbed)) => {
+                if self.rewritten.remove(&absorbed) {
+                    self.rewritten.insert(root);
+                }
+                root
             }
-            root
+            None => self.groups.find(a),
         };
         if rewrite {
             self.rewritten.insert(root);
@@ -641,7 +605,7 @@ impl CorpusStage for RewriteDetector {
             .collect();
         for s in sketches {
             self.idf.add(&s);
-            self.parent.push(self.docs.len() as u32);
+            self.groups.push();
             self.docs.push(s);
         }
         self.track_clusters(corpus);
@@ -691,19 +655,18 @@ impl CorpusStage for RewriteDetector {
         // cuts its source). A link of reworded sentences, or one that joins documents that
         // stage did not group, makes a rewrite group, named by its specifics.
         for (a, b, reworded) in links {
-            let joins = self.find(a) != self.find(b);
+            let joins = self.groups.find(a) != self.groups.find(b);
             self.union(a, b, reworded || joins);
         }
-        self.groups.retain(|r, _| self.rewritten.contains(r));
-        let live: Vec<u32> = self.rewritten.iter().copied().collect();
-        for root in live {
-            let size = self.members.get(&root).map_or(1, Vec::len);
-            if self.groups.get(&root).is_some_and(|g| g.0 == size) {
+        self.named.retain(|r, _| self.rewritten.contains(r));
+        for &root in &self.rewritten {
+            let members = self.groups.members(root).unwrap_or_default();
+            if self.named.get(&root).is_some_and(|g| g.0 == members.len()) {
                 continue;
             }
-            let members: Vec<usize> = self.members[&root].iter().map(|&m| m as usize).collect();
+            let members: Vec<usize> = members.iter().map(|&m| m as usize).collect();
             if let Some(g) = provenance(&self.docs, &members, &self.idf, &self.cfg) {
-                self.groups.insert(root, (size, g));
+                self.named.insert(root, (members.len(), g));
             }
         }
         // Groups without rewrites stay as the near-duplicate stage named them; one group per
@@ -711,12 +674,12 @@ impl CorpusStage for RewriteDetector {
         let mut seen_roots = FxHashSet::default();
         let mut out: Vec<CopyGroup> = Vec::new();
         for g in copies {
-            let root = self.find(g.original as u32);
+            let root = self.groups.find(g.original as u32);
             if !self.rewritten.contains(&root) && seen_roots.insert(root) {
                 out.push(g);
             }
         }
-        out.extend(self.groups.values().map(|(_, g)| g.clone()));
+        out.extend(self.named.values().map(|(_, g)| g.clone()));
         out.sort_by_key(|g| g.original);
         corpus.copies = out;
     }
