@@ -287,6 +287,7 @@ fn all_tasks() -> Vec<Task> {
         lagebild_entities::tasks(),
         lagebild_speech::tasks(),
         lagebild_cluster::tasks(),
+        lagebild_pipeline::eval::tasks(),
         lagebild_server::tasks(),
     ]
     .concat()

@@ -42,14 +42,18 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
     }
 }
 
-pub(crate) struct Pair {
-    pub(crate) lang2: String,
-    pub(crate) text1: String,
-    pub(crate) text2: String,
-    pub(crate) overall: f64,
+/// A German SemEval-2022 Task 8 pair: the second text's language, both texts, and the
+/// annotators' Overall score (1 = same story … 4 = unrelated).
+pub struct Pair {
+    pub lang2: String,
+    pub text1: String,
+    pub text2: String,
+    pub overall: f64,
 }
 
-pub(crate) fn read_pairs(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Pair>> {
+/// The de-de and de-en pairs with numeric ids (the others are machine translated), at most
+/// `limit`.
+pub fn read_pairs(path: &Path, limit: Option<usize>) -> anyhow::Result<Vec<Pair>> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| {
@@ -688,7 +692,7 @@ fn synthetic_rewrite(text: &str, filler: &str, edit: Edit, rng: &mut Lcg) -> Str
 
 /// Synthetic rewrites of `base`: (rewrite text, source index, index into the edits) — every
 /// 12th article per edit, each edit from its own offset.
-pub(crate) fn synthetic_rewrites(base: &[String]) -> Vec<(String, usize, usize)> {
+pub fn synthetic_rewrites(base: &[String]) -> Vec<(String, usize, usize)> {
     let mut rng = Lcg(0x5eed);
     let mut rewrites = Vec::new();
     for (k, edit) in EDITS.iter().enumerate() {
@@ -701,7 +705,7 @@ pub(crate) fn synthetic_rewrites(base: &[String]) -> Vec<(String, usize, usize)>
 }
 
 /// Names of the synthetic edits, by index, the lightest first.
-pub(crate) fn edit_names() -> impl Iterator<Item = &'static str> {
+pub fn edit_names() -> impl Iterator<Item = &'static str> {
     EDITS.iter().map(|e| e.name)
 }
 

@@ -366,20 +366,6 @@ pub fn tasks() -> Vec<Task> {
             run: eval::run_rewrites,
         },
         Task {
-            name: "rewrites-semeval",
-            kind: TaskKind::Eval,
-            about: "Rewrite links by sentence alignment on SemEval-2022 Task 8 de-de pairs, per Overall bucket: other stories must never be linked",
-            default_data: "semeval2022-t8/pairs.csv",
-            run: rewrite::run_semeval,
-        },
-        Task {
-            name: "rewrites-synthetic",
-            kind: TaskKind::Eval,
-            about: "Synthetic rewrites of 10kGNAD articles through the corpus stages: grouped with their source by sentence alignment, the source named original by its specifics",
-            default_data: "10kgnad/articles.csv",
-            run: rewrite::run_synthetic,
-        },
-        Task {
             name: "scale",
             kind: TaskKind::Bench,
             about: "A million synthetic articles from real German news sentences with edited copies: near-duplicate detection and clustering time, peak RSS, cost of one more article; --peer compares datasketch MinHashLSH",

@@ -1,6 +1,8 @@
 //! The pipeline runner: document stages in parallel over documents (rayon), then corpus
 //! stages over the whole corpus. Output order is the input order, whatever the thread count.
 
+pub mod eval;
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lagebild_core::{AnalyzedDocument, Annotations, Corpus, CorpusStage, Document, DocumentStage};
 use rayon::prelude::*;

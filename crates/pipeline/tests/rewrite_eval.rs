@@ -1,8 +1,8 @@
 //! CI floors of the rewrite detector on small subsets of the evaluation data (skipped with a
 //! message when the data is missing).
 
-use lagebild_cluster::rewrite::{run_semeval, run_synthetic};
 use lagebild_core::eval::{dataset_for_test, EvalOptions};
+use lagebild_pipeline::eval::{run_semeval, run_synthetic};
 
 #[test]
 fn semeval_other_stories_are_not_linked() {
