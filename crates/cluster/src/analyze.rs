@@ -136,7 +136,7 @@ pub fn term_id(s: &str) -> u32 {
 pub struct Analyzer {
     stopwords: FxHashSet<u64>,
     stemmer: Option<rust_stemmers::Stemmer>,
-    /// Capitals and inflected country adjectives ("Pjöngjang", "nordkoreanischen") → the
+    /// Capitals and inflected country adjectives ("Kiew", "ukrainischen") → the
     /// country's name: reports of one story name its places in all three ways.
     countries: FxHashMap<u64, &'static str>,
     /// Expected share of articles with each name term (sorted by term).

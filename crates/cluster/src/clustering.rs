@@ -48,8 +48,8 @@ const MAX_LEAD: usize = 240;
 #[derive(Clone, Debug, Default)]
 pub struct Features {
     pub channels: [Vec<(u32, f32)>; CHANNELS],
-    /// The names channel plus the countries that capitals and adjectives name ("Pjöngjang",
-    /// "nordkoreanische" → Nordkorea), compared with stories: countries chain the reports of
+    /// The names channel plus the countries that capitals and adjectives name ("Kiew",
+    /// "ukrainische" → Ukraine), compared with stories: countries chain the reports of
     /// a story, but within a stream they blur events (`eval purity`: an unrelated report
     /// joins a cluster when they are names).
     pub story_names: Vec<(u32, f32)>,
@@ -1167,10 +1167,10 @@ mod tests {
     #[test]
     fn capitals_and_adjectives_name_their_country_for_stories_only() {
         let f = feats(
-            "Pjöngjang schickt nordkoreanische Soldaten. Nordkorea schweigt.",
+            "Kiew schickt ukrainische Soldaten. Die Ukraine schweigt.",
             None,
         );
-        let korea = name_term("Nordkorea");
+        let country = name_term("Ukraine");
         // The story list adds exactly one country's weight to the names channel.
         let added: Vec<u32> = f
             .story_names
@@ -1178,18 +1178,18 @@ mod tests {
             .filter(|x| !f.channels[0].contains(x))
             .map(|x| x.0)
             .collect();
-        assert_eq!(added, [korea], "{:?}", f.story_names);
+        assert_eq!(added, [country], "{:?}", f.story_names);
         let names: Vec<u32> = f.channels[0].iter().map(|x| x.0).collect();
         assert!(
-            names.contains(&name_term("Pjöngjang")),
+            names.contains(&name_term("Kiew")),
             "the capital stays a name"
         );
-        assert_eq!(names.iter().filter(|&&t| t == korea).count(), 1);
+        assert_eq!(names.iter().filter(|&&t| t == country).count(), 1);
     }
 
     #[test]
     fn prior_weighs_common_words_below_rare_names() {
-        let f = feats("Die Regierung in Pjöngjang.", None);
+        let f = feats("Die Regierung in Kiew.", None);
         let weight = |s: &TermStats, w: &str| {
             let p = s.profile(&f, 48);
             p.channels[0]
@@ -1197,7 +1197,7 @@ mod tests {
                 .find(|x| x.0 == name_term(w))
                 .map_or(0.0, |x| x.1)
         };
-        let ratio = |s: &TermStats| weight(s, "Regierung") / weight(s, "Pjöngjang");
+        let ratio = |s: &TermStats| weight(s, "Regierung") / weight(s, "Kiew");
         let (plain, seeded) = (TermStats::default(), TermStats::with_prior("de", 300));
         assert!(ratio(&seeded) < 0.7 * ratio(&plain), "{}", ratio(&seeded));
     }
