@@ -18,73 +18,148 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// One step of the word hash: folds in one lower-cased char.
+/// One step of the word hash over non-ASCII words: folds in one lower-cased char.
 #[inline(always)]
 fn step(h: u64, lower: u32) -> u64 {
     (h.rotate_left(5) ^ u64::from(lower)).wrapping_mul(K)
 }
 
-/// Case-insensitive hash of a word, without allocating.
-pub fn word_hash(word: &str) -> u64 {
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes of `bytes` from `at`, zero-padded past the end (a zero byte is no word byte).
+#[inline(always)]
+fn load(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("eight bytes")),
+        None => {
+            let mut buf = [0u8; 8];
+            let rest = bytes.get(at..).unwrap_or_default();
+            buf[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(buf)
+        }
+    }
+}
+
+/// The high bit set in each byte of `x` that can belong to a word: ASCII letters and digits,
+/// and every byte of a non-ASCII char (whose chars are then checked one by one).
+#[inline(always)]
+fn word_bytes(x: u64) -> u64 {
+    let low = x & !HIGH;
+    // For bytes below 0x80, adding 0x80 - lo sets the high bit iff the byte is ≥ lo, and
+    // adding 0x7f - hi iff it is > hi; no carry crosses a byte.
+    let in_range = |v: u64, lo: u8, hi: u8| {
+        let ge = v + ONES * u64::from(0x80 - lo);
+        let gt = v + ONES * u64::from(0x7f - hi);
+        ge & !gt & HIGH
+    };
+    (x & HIGH) | in_range(low, b'0', b'9') | in_range(low | ONES * 0x20, b'a', b'z')
+}
+
+/// Hash of the ASCII word `bytes[word]`, eight bytes per multiply (loaded from the whole
+/// buffer, so short words need no copy). `| 0x20` lower-cases letters and keeps digits, the
+/// only bytes of a word.
+#[inline(always)]
+fn hash_ascii(bytes: &[u8], word: Range<usize>) -> u64 {
     let mut h: u64 = 0;
-    if word.is_ascii() {
-        for b in word.bytes() {
-            h = step(h, u32::from(b.to_ascii_lowercase()));
-        }
-    } else {
-        for c in word.chars().flat_map(char::to_lowercase) {
-            h = step(h, u32::from(c));
-        }
+    for at in word.clone().step_by(8) {
+        let n = (word.end - at).min(8);
+        let keep = if n == 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * n)) - 1
+        };
+        let chunk = (load(bytes, at) | ONES * 0x20) & keep;
+        h = (h.rotate_left(5) ^ chunk).wrapping_mul(K);
     }
     mix(h)
 }
 
+/// Whether `c` belongs to a word; Latin-1 letters (German umlauts, ß) without a table lookup.
+#[inline(always)]
+fn is_word_char(c: char) -> bool {
+    match c {
+        '\u{c0}'..='\u{ff}' => c != '\u{d7}' && c != '\u{f7}',
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Folds the lower case of `c` into `h`; Latin-1 letters without a table lookup.
+#[inline(always)]
+fn fold(h: u64, c: char) -> u64 {
+    match c {
+        '\u{c0}'..='\u{de}' if c != '\u{d7}' => step(h, u32::from(c) + 0x20),
+        '\u{df}'..='\u{ff}' => step(h, u32::from(c)),
+        _ => c.to_lowercase().fold(h, |h, l| step(h, u32::from(l))),
+    }
+}
+
+/// Hash of a word with non-ASCII chars, folded char by char.
+fn hash_chars(word: &str) -> u64 {
+    mix(word.chars().fold(0, fold))
+}
+
+/// Case-insensitive hash of a word, without allocating.
+pub fn word_hash(word: &str) -> u64 {
+    if word.is_ascii() {
+        hash_ascii(word.as_bytes(), 0..word.len())
+    } else {
+        hash_chars(word)
+    }
+}
+
 /// The words of `text` (runs of alphanumeric chars; hyphens split compounds) with their byte
-/// ranges and [`word_hash`], found and hashed in one pass: ASCII, most of every text, never goes
-/// through char decoding.
+/// ranges and [`word_hash`]. Word boundaries are found eight bytes at a time; only runs with
+/// non-ASCII bytes are decoded char by char.
 pub fn for_each_word(text: &str, mut f: impl FnMut(Range<usize>, u64)) {
     let bytes = text.as_bytes();
-    let mut start: Option<usize> = None;
-    let mut h = 0u64;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let (word_char, len) = if b < 0x80 {
-            let alnum = b.is_ascii_alphanumeric();
-            if alnum {
-                if start.is_none() {
-                    start = Some(i);
-                    h = 0;
-                }
-                h = step(h, u32::from(b.to_ascii_lowercase()));
+        let m = word_bytes(load(bytes, i));
+        if m == 0 {
+            i += 8;
+            continue;
+        }
+        i += (m.trailing_zeros() / 8) as usize;
+        let start = i;
+        let mut high = 0;
+        loop {
+            let x = load(bytes, i);
+            let k = ((!word_bytes(x) & HIGH).trailing_zeros() / 8) as usize;
+            if k > 0 {
+                high |= x & HIGH & (u64::MAX >> (64 - 8 * k));
             }
-            (alnum, 1)
-        } else {
-            // `i` is always a char boundary: it only advances by whole chars.
-            let Some(c) = text[i..].chars().next() else {
+            i += k;
+            if k < 8 {
                 break;
-            };
-            let alnum = c.is_alphanumeric();
-            if alnum {
-                if start.is_none() {
-                    start = Some(i);
-                    h = 0;
-                }
-                for l in c.to_lowercase() {
-                    h = step(h, u32::from(l));
-                }
-            }
-            (alnum, c.len_utf8())
-        };
-        if !word_char {
-            if let Some(s) = start.take() {
-                f(s..i, mix(h));
             }
         }
-        i += len;
-    }
-    if let Some(s) = start {
-        f(s..bytes.len(), mix(h));
+        if high == 0 {
+            f(start..i, hash_ascii(bytes, start..i));
+            continue;
+        }
+        // The run starts and ends beside ASCII bytes, so both ends are char boundaries.
+        // Words in it are split at non-alphanumeric chars („, –, …); each is hashed while it is
+        // decoded, and again as ASCII when it has no other chars.
+        let run = &text[start..i];
+        let mut word: Option<(usize, u64, bool)> = None;
+        for (at, c) in run.char_indices().chain(std::iter::once((run.len(), ' '))) {
+            match (is_word_char(c), word) {
+                (true, None) => word = Some((at, fold(0, c), c.is_ascii())),
+                (true, Some((w, h, ascii))) => word = Some((w, fold(h, c), ascii && c.is_ascii())),
+                (false, Some((w, h, ascii))) => {
+                    word = None;
+                    let r = start + w..start + at;
+                    let hash = if ascii {
+                        hash_ascii(bytes, r.clone())
+                    } else {
+                        mix(h)
+                    };
+                    f(r, hash);
+                }
+                (false, None) => {}
+            }
+        }
     }
 }
 
@@ -131,10 +206,51 @@ pub fn term_id(s: &str) -> u32 {
     (word_hash(s) >> 32) as u32
 }
 
+/// A set of word hashes, looked up once per word of every text: open addressing on the
+/// hash's low bits (it is already mixed), a table at most 1/8 full so a miss, the common case,
+/// reads one slot.
+struct HashSlots {
+    slots: Box<[u64]>,
+    len: usize,
+}
+
+impl HashSlots {
+    /// 0 marks an empty slot: it is the hash of the empty word only, which is no word.
+    fn new(hashes: impl Iterator<Item = u64>) -> Self {
+        let hashes: FxHashSet<u64> = hashes.filter(|&h| h != 0).collect();
+        let size = (hashes.len() * 8).next_power_of_two().max(64);
+        let mut slots = vec![0u64; size].into_boxed_slice();
+        for &h in &hashes {
+            let mut at = h as usize & (size - 1);
+            while slots[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            slots[at] = h;
+        }
+        HashSlots {
+            slots,
+            len: hashes.len(),
+        }
+    }
+
+    #[inline]
+    fn contains(&self, hash: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => return false,
+                h if h == hash => return true,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+}
+
 /// Stop words and stemmer of one language, loaded once from `lang/<code>/cluster-*`, and the
 /// words that stand for a country (`entities-countries.tsv`).
 pub struct Analyzer {
-    stopwords: FxHashSet<u64>,
+    stopwords: HashSlots,
     stemmer: Option<rust_stemmers::Stemmer>,
     /// Capitals and inflected country adjectives ("Kiew", "ukrainischen") → the
     /// country's name: reports of one story name its places in all three ways.
@@ -146,7 +262,7 @@ pub struct Analyzer {
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Analyzer")
-            .field("stopwords", &self.stopwords.len())
+            .field("stopwords", &self.stopwords.len)
             .field("stemmer", &self.stemmer.is_some())
             .field("countries", &self.countries.len())
             .finish()
@@ -202,10 +318,7 @@ fn country_words(language: &lang::Language) -> FxHashMap<u64, &'static str> {
 impl Analyzer {
     fn load(language: lang::Language) -> Self {
         Analyzer {
-            stopwords: language
-                .lines("cluster-stopwords.txt")
-                .map(word_hash)
-                .collect(),
+            stopwords: HashSlots::new(language.lines("cluster-stopwords.txt").map(word_hash)),
             stemmer: language
                 .lines("cluster-stemmer.txt")
                 .find_map(algorithm)
@@ -242,7 +355,7 @@ impl Analyzer {
     }
 
     pub fn is_stopword(&self, word_hash: u64) -> bool {
-        self.stopwords.contains(&word_hash)
+        self.stopwords.contains(word_hash)
     }
 
     /// Appends the content terms of `text` (stems of words that are not stop words, numbers

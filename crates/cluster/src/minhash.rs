@@ -96,11 +96,17 @@ impl Lsh {
         h
     }
 
-    /// Ids sharing a bucket with `sig`, deduplicated, appended to `out`.
-    pub fn candidates(&self, sig: &Signature, out: &mut Vec<u32>) {
+    /// Adds the next item (its id is the number of items added before, returned) and appends
+    /// the earlier items sharing a bucket with it to `out`, deduplicated: one bucket lookup
+    /// per band serves both the query and the insert.
+    pub fn insert(&mut self, sig: &Signature, out: &mut Vec<u32>) -> u32 {
+        let id = self.len() as u32;
         let start = out.len();
         for band in 0..self.bands {
-            let mut at = self.heads.get(&self.key(sig, band)).copied().unwrap_or(NIL);
+            let key = self.key(sig, band);
+            let head = self.heads.entry(key).or_insert(NIL);
+            let mut at = std::mem::replace(head, id);
+            self.next.push(at);
             let mut walked = 0;
             while at != NIL && walked < self.max_walk {
                 out.push(at);
@@ -117,16 +123,6 @@ impl Lsh {
             }
         }
         out.truncate(w);
-    }
-
-    /// Adds the next item; its id is the number of items added before.
-    pub fn insert(&mut self, sig: &Signature) -> u32 {
-        let id = self.len() as u32;
-        for band in 0..self.bands {
-            let key = self.key(sig, band);
-            let prev = self.heads.insert(key, id).unwrap_or(NIL);
-            self.next.push(prev);
-        }
         id
     }
 
@@ -159,14 +155,17 @@ mod tests {
     #[test]
     fn lsh_finds_similar_not_unrelated() {
         let mut lsh = Lsh::new(16, 4);
-        lsh.insert(&set(0..500));
-        lsh.insert(&set(10_000..10_500));
         let mut c = Vec::new();
-        lsh.candidates(&set(20..520), &mut c);
+        assert_eq!(lsh.insert(&set(0..500), &mut c), 0);
+        assert_eq!(lsh.insert(&set(10_000..10_500), &mut c), 1);
+        assert!(c.is_empty());
+        assert_eq!(lsh.insert(&set(20..520), &mut c), 2);
         assert_eq!(c, [0]);
         c.clear();
-        lsh.candidates(&set(90_000..90_300), &mut c);
+        lsh.insert(&set(90_000..90_300), &mut c);
         assert!(c.is_empty());
-        assert_eq!(lsh.len(), 2);
+        lsh.insert(&set(0..500), &mut c);
+        assert_eq!(c, [0, 2], "each earlier match once, in id order");
+        assert_eq!(lsh.len(), 5);
     }
 }

@@ -287,7 +287,7 @@ impl DupIndex {
         };
         let mut cands = Vec::new();
         if let Some(sig) = &sketch.shingles {
-            self.doc_lsh.candidates(sig, &mut cands);
+            self.doc_lsh.insert(sig, &mut cands);
             for &c in &cands {
                 let other = self.doc_of_lsh[c as usize];
                 let o = &self.docs[other as usize];
@@ -296,7 +296,6 @@ impl DupIndex {
                     added.documents.push((other, j));
                 }
             }
-            self.doc_lsh.insert(sig);
             self.doc_of_lsh.push(id);
         }
         self.docs.push(DocEntry {
@@ -320,7 +319,7 @@ impl DupIndex {
             let weight = |v: &[u32]| v.iter().map(idf).sum::<f32>();
             let p_weight = weight(&p.stems);
             cands.clear();
-            self.passage_lsh.candidates(&p.sig, &mut cands);
+            self.passage_lsh.insert(&p.sig, &mut cands);
             let mut found: Vec<PassageMatch> = Vec::new();
             for &c in &cands {
                 let q = &self.passages[c as usize];
@@ -352,7 +351,6 @@ impl DupIndex {
             found.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
             found.truncate(MAX_PASSAGE_MATCHES);
             added.passages.extend(found);
-            self.passage_lsh.insert(&p.sig);
             self.passages.push(PassageEntry {
                 doc: id,
                 bytes: p.bytes,
