@@ -26,6 +26,8 @@ fn step(h: u64, lower: u32) -> u64 {
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
+/// 0x20 in every byte: the ASCII case bit.
+const CASE: u64 = 0x2020_2020_2020_2020;
 
 /// Eight bytes of `bytes` from `at`, zero-padded past the end (a zero byte is no word byte).
 #[inline(always)]
@@ -53,7 +55,7 @@ fn word_bytes(x: u64) -> u64 {
         let gt = v + ONES * u64::from(0x7f - hi);
         ge & !gt & HIGH
     };
-    (x & HIGH) | in_range(low, b'0', b'9') | in_range(low | ONES * 0x20, b'a', b'z')
+    (x & HIGH) | in_range(low, b'0', b'9') | in_range(low | CASE, b'a', b'z')
 }
 
 /// Hash of the ASCII word `bytes[word]`, eight bytes per multiply (loaded from the whole
@@ -69,7 +71,7 @@ fn hash_ascii(bytes: &[u8], word: Range<usize>) -> u64 {
         } else {
             (1u64 << (8 * n)) - 1
         };
-        let chunk = (load(bytes, at) | ONES * 0x20) & keep;
+        let chunk = (load(bytes, at) | CASE) & keep;
         h = (h.rotate_left(5) ^ chunk).wrapping_mul(K);
     }
     mix(h)
