@@ -430,6 +430,36 @@ mod tests {
     }
 
     #[test]
+    fn word_boundaries_hold_across_eight_byte_blocks() {
+        // Every split of a few words and separators, so that words start and end at every
+        // offset of an eight-byte block, beside ASCII and non-ASCII separators and letters.
+        let parts = ["Abcdefgh", "ü", "x", "12345678901", "„", " ", "-", "Straße", "é", "×"];
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            let mut t = String::new();
+            for _ in 0..(seed % 9) {
+                seed = mix(seed);
+                t.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            seed = mix(seed);
+            let mut seen = Vec::new();
+            for_each_word(&t, |r, h| seen.push((r, h)));
+            let expected: Vec<_> = words(&t).map(|r| (r.clone(), word_hash(&t[r]))).collect();
+            assert_eq!(seen, expected, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn latin1_shortcuts_agree_with_unicode() {
+        for c in '\u{80}'..='\u{17f}' {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+            let slow = c.to_lowercase().fold(0, |h, l| step(h, u32::from(l)));
+            assert_eq!(fold(0, c), slow, "{c:?}");
+        }
+        assert_eq!(word_hash("ÄÖÜ Straße"), word_hash("äöü straße"));
+    }
+
+    #[test]
     fn word_hash_folds_case() {
         assert_eq!(word_hash("Südkorea"), word_hash("SÜDKOREA"));
         assert_ne!(word_hash("Süd"), word_hash("Sud"));
