@@ -43,6 +43,10 @@ fn json_on_examples_follows_contract_and_evidence_invariant() {
             "no publication date is ever invented"
         );
     }
+    // The examples hold rewrites of one report: passages repeated across articles and a group
+    // whose likely original is named.
+    assert!(report.near_duplicates.iter().any(|n| n.a.doc != n.b.doc));
+    assert!(!report.copies.is_empty());
 }
 
 #[test]
@@ -189,6 +193,16 @@ fn check_rejects_a_shifted_span() {
     std::fs::write(&path, serde_json::to_string(&report).unwrap()).unwrap();
     let o = lagebild(&["check", path.to_str().unwrap()]);
     assert!(!o.status.success());
+}
+
+#[test]
+fn check_rejects_a_copy_group_derived_from_itself() {
+    let mut report = examples_report();
+    let Some(g) = report.copies.first_mut() else {
+        return;
+    };
+    g.derived[0].doc = g.original.clone();
+    assert!(!report.violations().is_empty());
 }
 
 fn tempdir(name: &str) -> PathBuf {

@@ -433,7 +433,18 @@ mod tests {
     fn word_boundaries_hold_across_eight_byte_blocks() {
         // Every split of a few words and separators, so that words start and end at every
         // offset of an eight-byte block, beside ASCII and non-ASCII separators and letters.
-        let parts = ["Abcdefgh", "ü", "x", "12345678901", "„", " ", "-", "Straße", "é", "×"];
+        let parts = [
+            "Abcdefgh",
+            "ü",
+            "x",
+            "12345678901",
+            "„",
+            " ",
+            "-",
+            "Straße",
+            "é",
+            "×",
+        ];
         let mut seed = 7u64;
         for _ in 0..2000 {
             let mut t = String::new();

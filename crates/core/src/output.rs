@@ -544,6 +544,28 @@ impl Report {
                 }
             }
         }
+        for g in &self.copies {
+            if !texts.contains_key(g.original.as_str()) {
+                errors.push(format!("copy group: unknown original {:?}", g.original));
+            }
+            if g.derived.is_empty() {
+                errors.push(format!("copy group of {:?}: nothing derived", g.original));
+            }
+            for d in &g.derived {
+                if !texts.contains_key(d.doc.as_str()) || d.doc == g.original {
+                    errors.push(format!(
+                        "copy group of {:?}: derived {:?}",
+                        g.original, d.doc
+                    ));
+                }
+                if !(0.0..=1.0).contains(&d.containment) {
+                    errors.push(format!(
+                        "copy group of {:?}: containment {}",
+                        g.original, d.containment
+                    ));
+                }
+            }
+        }
         errors
     }
 }
