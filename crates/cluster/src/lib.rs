@@ -223,7 +223,7 @@ impl EventClusterer {
     fn title(&self, corpus: &Corpus, cluster: u32) -> String {
         let d = &corpus.docs[self.central[cluster as usize]];
         if let Some(t) = d.meta_title() {
-            return t.trim().to_string();
+            return unquote(t.trim()).to_string();
         }
         let analyzer = analyze::Analyzer::for_language(d.doc.language());
         let centroid = self.inner.cluster_profile(cluster);
@@ -248,8 +248,26 @@ impl EventClusterer {
                 (similarity(self.inner.weights(), &p, &centroid), r)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.start.cmp(&a.1.start)))
-            .map(|(_, r)| shorten(text[r].trim()))
+            .map(|(_, r)| shorten(unquote(text[r].trim())))
             .unwrap_or_default()
+    }
+}
+
+/// A headline set in quotation marks, as scraped pages often give it, without them: the
+/// marks belong to the page's layout, not to the title.
+fn unquote(s: &str) -> &str {
+    const QUOTES: &[char] = &['"', '„', '“', '”', '«', '»'];
+    let mut chars = s.chars();
+    match (chars.next(), chars.next_back()) {
+        (Some(a), Some(b)) if QUOTES.contains(&a) && QUOTES.contains(&b) => {
+            let inner = chars.as_str();
+            if inner.contains(QUOTES) {
+                s
+            } else {
+                inner.trim()
+            }
+        }
+        _ => s,
     }
 }
 
@@ -396,6 +414,23 @@ mod tests {
 
     const REPORT: &str = "Der Stadtrat von Musterstadt hat am Montag den Neubau der Brücke über den Fluss beschlossen. Die Kosten von zwölf Millionen Euro trägt zum Teil das Land, wie Bürgermeisterin Anna Berger mitteilte. Baubeginn soll im Frühjahr sein, die alte Brücke wird gesperrt.";
     const OTHER: &str = "Beim Heimspiel gegen den Tabellenführer verlor die Mannschaft von Trainer Klaus Weber deutlich mit null zu drei. Die Fans pfiffen nach dem Schlusspfiff, der Verein steht nun auf einem Abstiegsplatz der Liga.";
+
+    #[test]
+    fn titles_lose_the_quotation_marks_around_a_headline_only() {
+        assert_eq!(
+            unquote("„Brücke wird neu gebaut“"),
+            "Brücke wird neu gebaut"
+        );
+        assert_eq!(
+            unquote("\"Brücke wird neu gebaut\""),
+            "Brücke wird neu gebaut"
+        );
+        let quoted_inside = "„Wir bauen“, sagt die Bürgermeisterin, „schnell“";
+        assert_eq!(unquote(quoted_inside), quoted_inside);
+        assert_eq!(unquote("Brücke"), "Brücke");
+        assert_eq!(unquote("\""), "\"");
+        assert_eq!(unquote(""), "");
+    }
 
     fn dated(c: &mut Corpus, i: usize, date: &str) {
         c.docs[i].doc.meta.published = Some(date.parse().unwrap());
