@@ -131,6 +131,9 @@ pub(crate) struct Grammar {
     pub rules: Vec<Rule>,
     /// Words that make a sentence speak of the future.
     future: Option<Regex>,
+    /// Words just before a date that make it the start of a lasting state ("seit 2011"),
+    /// not a step of the narrative: later dates do not take their year from it.
+    since: Option<Regex>,
 }
 
 /// Grammars of all languages that have time rules, compiled at first use.
@@ -237,17 +240,19 @@ impl Grammar {
                 groups,
             });
         }
-        let future = match sources.get("future") {
-            Some(words) => Some(
-                Regex::new(&format!(r"(?i)\b(?:{})\b", words.join("|")))
-                    .map_err(|e| format!("class future: {e}"))?,
-            ),
-            None => None,
+        let words = |class: &str, pattern: &dyn Fn(String) -> String| {
+            sources
+                .get(class)
+                .map(|words| {
+                    Regex::new(&pattern(words.join("|"))).map_err(|e| format!("class {class}: {e}"))
+                })
+                .transpose()
         };
         Ok(Grammar {
             classes,
             rules,
-            future,
+            future: words("future", &|w| format!(r"(?i)\b(?:{w})\b"))?,
+            since: words("since", &|w| format!(r"(?i)\b(?:{w})\s+$"))?,
         })
     }
 
@@ -257,6 +262,12 @@ impl Grammar {
             .get(class)?
             .iter()
             .find(|e| e.matcher.is_match(text))
+    }
+
+    /// True when `before`, the text up to a date, ends in a word that makes the date the
+    /// start of a lasting state.
+    pub(crate) fn is_since(&self, before: &str) -> bool {
+        self.since.as_ref().is_some_and(|r| r.is_match(before))
     }
 
     /// True when the text speaks of the future (its tense decides which way a weekday goes).

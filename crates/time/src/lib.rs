@@ -65,7 +65,11 @@ fn tag(doc: &Document, sentences: &[Span]) -> Vec<Timex> {
                 continue;
             };
             hint = resolve::Mentioned::parse(&r.value).map(|m| m.year);
-            if matches!(rule.kind, TimexType::Date | TimexType::Time) {
+            let from = (c.bytes.start.saturating_sub(16)..c.bytes.start)
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(c.bytes.start);
+            let before = &text[from..c.bytes.start];
+            if matches!(rule.kind, TimexType::Date | TimexType::Time) && !grammar.is_since(before) {
                 ctx.mention(&r.value, r.anchoring);
             }
             let span = doc.span_of_bytes(part.bytes.clone());
@@ -246,6 +250,20 @@ mod tests {
             ]
         );
         assert_eq!(t[1].anchoring, Anchoring::Narrative);
+    }
+
+    #[test]
+    fn the_start_of_a_lasting_state_is_no_narrative_anchor() {
+        let t = run(
+            "Er ist seit 2011 im Amt. Sein Minister wurde im Mai entlassen.",
+            None,
+        );
+        assert_eq!(values(&t), vec![("2011", "2011"), ("Mai", "XXXX-05")]);
+        let t = run(
+            "Er kam 2011 ins Amt. Sein Minister wurde im Mai entlassen.",
+            None,
+        );
+        assert_eq!(values(&t), vec![("2011", "2011"), ("Mai", "2011-05")]);
     }
 
     #[test]
