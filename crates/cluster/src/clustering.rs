@@ -205,16 +205,28 @@ fn norm(a: &[(u32, f32)]) -> f32 {
 pub struct Weights(pub [f32; CHANNELS]);
 
 impl Weights {
-    /// The weights of a language (those of the default language when it has none); equal
-    /// weights when no data file gives any.
+    /// The article similarity's weights of a language (those of the default language when it
+    /// has none); equal weights when no data file gives any.
     pub fn for_language(code: &str) -> Self {
+        Self::read(code, "")
+    }
+
+    /// The weights of the story similarity (rows `story_names`, `story_grams`).
+    pub fn for_stories(code: &str) -> Self {
+        Self::read(code, "story_")
+    }
+
+    fn read(code: &str, prefix: &str) -> Self {
         let mut w = [0.0; CHANNELS];
         for row in lang::get_or_default(code).rows("cluster-similarity.tsv") {
             let (Some(name), Some(value)) = (row.first(), row.get(1)) else {
                 continue;
             };
+            let Some(name) = name.strip_prefix(prefix) else {
+                continue;
+            };
             if let (Some(c), Ok(v)) = (
-                CHANNEL_NAMES.iter().position(|n| n == name),
+                CHANNEL_NAMES.iter().position(|n| *n == name),
                 value.parse::<f32>(),
             ) {
                 w[c] = v.max(0.0);
@@ -537,7 +549,7 @@ impl ClusterConfig {
             walk: 16,
             query_terms: 8,
             weights: Weights::for_language(code),
-            story_weights: Weights([1.0, 0.0]),
+            story_weights: Weights::for_stories(code),
             language: lang::get_or_default(code).code,
             prior_docs: 300,
         }
@@ -1121,6 +1133,11 @@ mod tests {
         assert!((w.0.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         assert!(w.0.iter().all(|&x| x > 0.0));
         assert_eq!(Weights::for_language("xx"), w);
+        // Stories weigh key actors above topic; their rows do not leak into articles'.
+        let s = Weights::for_stories("de");
+        assert!((s.0.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        assert!(s.0[0] > s.0[1] && s.0[1] > 0.0);
+        assert_ne!(s, w);
     }
 
     #[test]
