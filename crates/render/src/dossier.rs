@@ -160,11 +160,26 @@ impl Dossier {
             .map(|e| (e.id.as_str(), e.name.as_str()))
             .collect();
         let name_of = |id: &str| names.get(id).copied().unwrap_or(id).to_string();
-        // A capital speaking for its state ("Pjöngjang" for Nordkorea) holds its claims as the state.
+        // A capital speaking for its state ("Pjöngjang" for Nordkorea) holds its claims as the
+        // state. A place that holds a claim always speaks for someone, so a mention the entity
+        // stage left literal ("Moskau und Pjöngjang haben … dementiert") takes the referent
+        // that stage found for the same name elsewhere.
+        let by_name: HashMap<&str, &str> = report
+            .entities
+            .iter()
+            .filter_map(|e| Some((e.name.as_str(), e.refers_to.as_deref()?)))
+            .collect();
         let referents: HashMap<&str, &str> = report
             .entities
             .iter()
-            .filter_map(|e| Some((e.id.as_str(), e.refers_to.as_deref()?)))
+            .filter_map(|e| {
+                let to = e.refers_to.as_deref().or_else(|| {
+                    (e.kind == EntityKind::Location)
+                        .then(|| by_name.get(e.name.as_str()).copied())
+                        .flatten()
+                })?;
+                Some((e.id.as_str(), to))
+            })
             .collect();
         let holder_name = |id: &str| name_of(referents.get(id).copied().unwrap_or(id));
 

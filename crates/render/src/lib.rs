@@ -238,6 +238,29 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_holds_claims_as_its_state_wherever_it_speaks() {
+        let mut p = lagebild_pipeline::Pipeline::standard();
+        let c = p.run(vec![
+            Document::from_text(
+                "a",
+                "Pjöngjang hat die Vorwürfe, Russland mit Waffen zu versorgen, als absurd zurückgewiesen.",
+            ),
+            Document::from_text(
+                "b",
+                "Die Gespräche zwischen Moskau und Pjöngjang dauern an. Washington wirft Pjöngjang vor, Russland mit Waffen zu versorgen. Moskau und Pjöngjang haben die Berichte über Waffen für Russland dementiert.",
+            ),
+        ]);
+        let md = render(&c, Format::Markdown);
+        let claims = md.split("## Claims").nth(1).unwrap_or_default();
+        let header = claims
+            .lines()
+            .find(|l| l.starts_with("| Claim"))
+            .unwrap_or_default();
+        assert!(header.contains("Nordkorea"), "{claims}");
+        assert!(!header.contains("Pjöngjang"), "{claims}");
+    }
+
+    #[test]
     fn claim_matrix_keeps_every_stance_when_holders_overflow() {
         let corpus = corpus();
         let d = &corpus.docs[0].doc;
