@@ -260,6 +260,14 @@ mod tests {
         );
         assert_eq!(values(&t), vec![("2011", "2011"), ("Mai", "XXXX-05")]);
         let t = run(
+            "Er regiert seit dem 3. Juni 2011. Sein Minister wurde im Mai entlassen.",
+            None,
+        );
+        assert_eq!(
+            values(&t),
+            vec![("3. Juni 2011", "2011-06-03"), ("Mai", "XXXX-05")]
+        );
+        let t = run(
             "Er kam 2011 ins Amt. Sein Minister wurde im Mai entlassen.",
             None,
         );
