@@ -1,0 +1,3 @@
+fn main() {
+    lagebild_core::eval::example_main(lagebild_cluster::tasks())
+}
