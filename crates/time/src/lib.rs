@@ -53,6 +53,12 @@ fn tag(doc: &Document, sentences: &[Span]) -> Vec<Timex> {
     for c in grammar.candidates(text) {
         let rule = &grammar.rules[c.rule];
         ctx.future = grammar.is_future(tense_window(doc, sentences, c.bytes.clone()));
+        // A date after "seit" starts a lasting state: no step of the narrative.
+        let from = (c.bytes.start.saturating_sub(16)..c.bytes.start)
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(c.bytes.start);
+        let anchors = matches!(rule.kind, TimexType::Date | TimexType::Time)
+            && !grammar.is_since(&text[from..c.bytes.start]);
         let mut hint = None;
         // In a range the side that names more lends what the other lacks ("3. bis 5. Mai").
         let parts = if rule.op == Op::Range {
@@ -65,11 +71,7 @@ fn tag(doc: &Document, sentences: &[Span]) -> Vec<Timex> {
                 continue;
             };
             hint = resolve::Mentioned::parse(&r.value).map(|m| m.year);
-            let from = (c.bytes.start.saturating_sub(16)..c.bytes.start)
-                .find(|&i| text.is_char_boundary(i))
-                .unwrap_or(c.bytes.start);
-            let before = &text[from..c.bytes.start];
-            if matches!(rule.kind, TimexType::Date | TimexType::Time) && !grammar.is_since(before) {
+            if anchors {
                 ctx.mention(&r.value, r.anchoring);
             }
             let span = doc.span_of_bytes(part.bytes.clone());
